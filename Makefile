@@ -1,0 +1,43 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# minivm top-level build.
+#   make            minivm.ko (against KDIR), minivm-run, the selftests
+#   make check      everything, host unit tests, then the emulated-VMX rig
+#   make demo       boot the emulated machine and run a greeting guest
+# README.md explains each; selftests/rig/ holds the emulator rig.
+
+KDIR ?= $(shell $(CURDIR)/scripts/find-kdir.sh)
+
+.PHONY: all module tool selftests unit deps check demo clean
+
+all: module tool selftests
+
+module:
+	@test -n "$(KDIR)" || { echo "no kernel headers found: set KDIR or run 'make deps'" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
+
+tool:
+	$(MAKE) -C userspace-tool
+
+selftests:
+	$(MAKE) -C selftests/minivm
+
+# Host-side unit tests of pure code (no kernel, no VMX needed).
+unit:
+	$(MAKE) -C userspace-tool test
+
+# Install the Debian packages the build and the rig need (as root).
+deps:
+	scripts/install-deps.sh
+
+check:
+	selftests/rig/check.sh
+
+demo:
+	selftests/rig/demo.sh
+
+clean:
+	@if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
+	$(MAKE) -C userspace-tool clean
+	$(MAKE) -C selftests/minivm clean
+	rm -rf build
