@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/minivm: module entry points, the system ioctls, and the count of
+ * live VMs that decides when the CPUs are in VMX operation.
+ */
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+
+#include "minivm.h"
+
+const struct minivm_backend_ops *minivm_backend;
+
+/*
+ * Hardware virtualization is switched on when the first VM is created and
+ * off when the last one is destroyed, as kvm_intel does on 6.1: a host
+ * with no VMs does not keep VMX to itself, so KVM can still be used.
+ */
+static DEFINE_MUTEX(hardware_lock);
+static unsigned int hardware_users;	/* live VMs; protected by hardware_lock */
+
+int minivm_hardware_get(void)
+{
+	int ret = 0;
+
+	mutex_lock(&hardware_lock);
+	if (!hardware_users)
+		ret = minivm_backend->hardware_enable();
+	if (!ret)
+		hardware_users++;
+	mutex_unlock(&hardware_lock);
+	return ret;
+}
+
+void minivm_hardware_put(void)
+{
+	mutex_lock(&hardware_lock);
+	if (!--hardware_users)
+		minivm_backend->hardware_disable();
+	mutex_unlock(&hardware_lock);
+}
+
+long minivm_check_extension(unsigned long cap)
+{
+	switch (cap) {
+	case MINIVM_CAP_USER_MEMORY:
+	case MINIVM_CAP_UNRESTRICTED_GUEST:
+	case MINIVM_CAP_IMMEDIATE_EXIT:
+		return 1;
+	case MINIVM_CAP_NR_MEMSLOTS:
+		return MINIVM_MAX_MEMSLOTS;
+	case MINIVM_CAP_MAX_VCPUS:
+		return MINIVM_MAX_VCPUS;
+	default:
+		return 0;
+	}
+}
+
+static long minivm_dev_ioctl(struct file *filp, unsigned int ioctl,
+			     unsigned long arg)
+{
+	switch (ioctl) {
+	case MINIVM_GET_API_VERSION:
+		return arg ? -EINVAL : MINIVM_API_VERSION;
+	case MINIVM_CREATE_VM:
+		return arg ? -EINVAL : minivm_create_vm();
+	case MINIVM_CHECK_EXTENSION:
+		return minivm_check_extension(arg);
+	case MINIVM_GET_VCPU_MMAP_SIZE:
+		return arg ? -EINVAL : PAGE_SIZE;
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations minivm_dev_fops = {
+	.owner		= THIS_MODULE,
+	.unlocked_ioctl	= minivm_dev_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= noop_llseek,
+};
+
+static struct miscdevice minivm_dev = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= "minivm",
+	.fops	= &minivm_dev_fops,
+	.mode	= 0666,
+};
+
+static int __init minivm_init(void)
+{
+	int ret;
+
+	BUILD_BUG_ON(sizeof(struct minivm_run) > PAGE_SIZE / 2);
+
+	minivm_backend = minivm_vmx_probe();
+	if (!minivm_backend)
+		return -ENODEV;
+
+	ret = misc_register(&minivm_dev);
+	if (ret) {
+		pr_err(MINIVM_PREFIX "cannot register /dev/minivm: %d\n", ret);
+		return ret;
+	}
+	return 0;
+}
+
+static void __exit minivm_exit(void)
+{
+	/*
+	 * Every VM holds a module reference, so none is left here and the
+	 * CPUs are already out of VMX operation.
+	 */
+	misc_deregister(&minivm_dev);
+}
+
+module_init(minivm_init);
+module_exit(minivm_exit);
+
+MODULE_DESCRIPTION("minivm: a small hypervisor on Intel VMX");
+MODULE_LICENSE("GPL");

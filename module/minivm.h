@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * minivm internals shared by the generic code (main.c, vm.c, memslot.c,
+ * vcpu.c) and a hardware backend (vmx/). The backend is reached only
+ * through struct minivm_backend_ops, so a second one (AMD SVM) can be added
+ * without touching the generic files.
+ */
+#ifndef MINIVM_H
+#define MINIVM_H
+
+#include <linux/kref.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+#include <linux/mm_types.h>
+#include <linux/minivm.h>
+
+#define MINIVM_PREFIX "minivm: "
+
+struct minivm;
+struct minivm_vcpu;
+
+/*
+ * One memory slot: guest-physical [base_gfn, base_gfn + npages) backed by
+ * the VM owner's memory at userspace_addr. Slots never overlap. A slot is
+ * immutable once published; changes replace or delete it under slots_lock.
+ */
+struct minivm_memslot {
+	u64 base_gfn;
+	u64 npages;
+	unsigned long userspace_addr;
+	u32 id;
+};
+
+/*
+ * A VM. Created by MINIVM_CREATE_VM; the VM fd holds one reference and each
+ * vCPU holds one, so the VM lives until its fd and all its vCPU fds are
+ * closed. The VM holds a reference on the creating mm (not its address
+ * space users) so that pages can be unpinned after the process exits.
+ */
+struct minivm {
+	struct kref ref;
+	struct mm_struct *mm;		/* creator's mm; ioctls from others: EIO */
+
+	/*
+	 * slots_lock serialises memslot changes against each other and
+	 * against EPT faults, which look slots up and install mappings.
+	 */
+	struct mutex slots_lock;
+	struct minivm_memslot *slots[MINIVM_MAX_MEMSLOTS];
+
+	struct mutex vcpus_lock;	/* protects vcpus[] */
+	struct minivm_vcpu *vcpus[MINIVM_MAX_VCPUS];
+
+	/*
+	 * Set once, by the first vCPU that hits an internal error; a dead
+	 * VM never runs again. Read without a lock: only ever 0 -> 1.
+	 */
+	bool dead;
+
+	void *arch;			/* backend state (EPT root, ...) */
+};
+
+/*
+ * A vCPU. Its fd holds the only reference; the vCPU holds its VM. All
+ * vCPU ioctls are serialised by @mutex, so the backend never sees two
+ * calls on one vCPU at once.
+ */
+struct minivm_vcpu {
+	struct minivm *vm;
+	u32 id;
+	struct mutex mutex;
+	struct minivm_run *run;		/* one zeroed page, mmap()ed by userspace */
+	void *arch;			/* backend state (VMCS, GPRs, ...) */
+};
+
+/*
+ * What a backend provides. Every callback except the two hardware ones is
+ * called with the vCPU's mutex held (for vcpu_*) or with the VM not yet
+ * visible to userspace (vm_init) / no longer reachable (vm_destroy).
+ */
+struct minivm_backend_ops {
+	const char *name;
+
+	/* Enter/leave hardware virtualization on every online CPU. */
+	int (*hardware_enable)(void);
+	void (*hardware_disable)(void);
+
+	int (*vm_init)(struct minivm *vm);
+	void (*vm_destroy)(struct minivm *vm);
+	/* Drop mappings (and page pins) of guest frames [gfn, gfn+npages). */
+	void (*zap_gfn_range)(struct minivm *vm, u64 gfn, u64 npages);
+
+	int (*vcpu_create)(struct minivm_vcpu *vcpu);
+	void (*vcpu_free)(struct minivm_vcpu *vcpu);
+
+	/*
+	 * Bracket every vCPU ioctl: between the two the vCPU's hardware
+	 * state is loaded on whichever CPU the thread runs on, following
+	 * it across preemption and migration.
+	 */
+	void (*vcpu_load)(struct minivm_vcpu *vcpu);
+	void (*vcpu_put)(struct minivm_vcpu *vcpu);
+
+	/*
+	 * Enter the guest once and handle the exit.
+	 * Returns 1 to enter the guest again, 0 when run->exit_reason and its
+	 * data are filled in for userspace, or a negative errno.
+	 */
+	int (*vcpu_run_once)(struct minivm_vcpu *vcpu);
+	/* Called before the first and after the last vcpu_run_once of a RUN. */
+	void (*vcpu_run_begin)(struct minivm_vcpu *vcpu);
+	void (*vcpu_run_end)(struct minivm_vcpu *vcpu);
+
+	void (*get_regs)(struct minivm_vcpu *vcpu, struct minivm_regs *regs);
+	void (*set_regs)(struct minivm_vcpu *vcpu, const struct minivm_regs *regs);
+	void (*get_sregs)(struct minivm_vcpu *vcpu, struct minivm_sregs *sregs);
+	void (*set_sregs)(struct minivm_vcpu *vcpu,
+			  const struct minivm_sregs *sregs);
+};
+
+extern const struct minivm_backend_ops *minivm_backend;
+
+/* main.c */
+int minivm_hardware_get(void);
+void minivm_hardware_put(void);
+
+/* vm.c */
+int minivm_create_vm(void);
+void minivm_vm_get(struct minivm *vm);
+void minivm_vm_put(struct minivm *vm);
+void minivm_vm_mark_dead(struct minivm *vm);
+
+/* memslot.c */
+int minivm_set_memory_region(struct minivm *vm,
+			     const struct minivm_userspace_memory_region *mem);
+void minivm_free_memslots(struct minivm *vm);
+const struct minivm_memslot *minivm_gfn_to_memslot(struct minivm *vm, u64 gfn);
+
+/* vcpu.c */
+int minivm_create_vcpu(struct minivm *vm, unsigned long id);
+long minivm_check_extension(unsigned long cap);
+
+/* vmx/ */
+const struct minivm_backend_ops *minivm_vmx_probe(void);
+
+#endif /* MINIVM_H */

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The VM file descriptor: creation, the VM ioctls and the VM's lifetime.
+ *
+ * Lifetime: the VM fd holds one reference and every vCPU holds one, so
+ * any close order is safe. The last reference tears down the backend's
+ * state (which unpins guest pages), frees the slots and, if this was the
+ * last VM, takes the CPUs out of VMX operation.
+ */
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "minivm.h"
+
+void minivm_vm_get(struct minivm *vm)
+{
+	kref_get(&vm->ref);
+}
+
+static void minivm_vm_release(struct kref *ref)
+{
+	struct minivm *vm = container_of(ref, struct minivm, ref);
+
+	minivm_backend->vm_destroy(vm);
+	minivm_free_memslots(vm);
+	minivm_hardware_put();
+	mmdrop(vm->mm);
+	kfree(vm);
+}
+
+void minivm_vm_put(struct minivm *vm)
+{
+	kref_put(&vm->ref, minivm_vm_release);
+}
+
+void minivm_vm_mark_dead(struct minivm *vm)
+{
+	WRITE_ONCE(vm->dead, true);
+}
+
+static long minivm_vm_ioctl(struct file *filp, unsigned int ioctl,
+			    unsigned long arg)
+{
+	struct minivm *vm = filp->private_data;
+	struct minivm_userspace_memory_region mem;
+
+	/* Guest memory is the creator's; nobody else may reshape it. */
+	if (current->mm != vm->mm)
+		return -EIO;
+
+	switch (ioctl) {
+	case MINIVM_CREATE_VCPU:
+		return minivm_create_vcpu(vm, arg);
+	case MINIVM_SET_USER_MEMORY_REGION:
+		if (copy_from_user(&mem, (void __user *)arg, sizeof(mem)))
+			return -EFAULT;
+		return minivm_set_memory_region(vm, &mem);
+	case MINIVM_CHECK_EXTENSION:
+		return minivm_check_extension(arg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static int minivm_vm_fd_release(struct inode *inode, struct file *filp)
+{
+	minivm_vm_put(filp->private_data);
+	return 0;
+}
+
+static const struct file_operations minivm_vm_fops = {
+	.owner		= THIS_MODULE,
+	.release	= minivm_vm_fd_release,
+	.unlocked_ioctl	= minivm_vm_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= noop_llseek,
+};
+
+int minivm_create_vm(void)
+{
+	struct minivm *vm;
+	int ret;
+
+	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
+	if (!vm)
+		return -ENOMEM;
+	kref_init(&vm->ref);
+	mutex_init(&vm->slots_lock);
+	mutex_init(&vm->vcpus_lock);
+	vm->mm = current->mm;
+	mmgrab(vm->mm);
+
+	ret = minivm_hardware_get();
+	if (ret)
+		goto err_drop_mm;
+
+	ret = minivm_backend->vm_init(vm);
+	if (ret)
+		goto err_put_hardware;
+
+	ret = anon_inode_getfd("minivm-vm", &minivm_vm_fops, vm,
+			       O_RDWR | O_CLOEXEC);
+	if (ret < 0)
+		goto err_destroy_vm;
+	return ret;
+
+err_destroy_vm:
+	minivm_backend->vm_destroy(vm);
+err_put_hardware:
+	minivm_hardware_put();
+err_drop_mm:
+	mmdrop(vm->mm);
+	kfree(vm);
+	return ret;
+}

@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VMX on the host CPUs: what the processor supports (read once, at module
+ * load) and entering/leaving VMX operation on every CPU (VMXON/VMXOFF),
+ * which main.c asks for while at least one VM exists.
+ */
+#include <linux/cpu.h>
+#include <linux/gfp.h>
+#include <linux/percpu.h>
+#include <linux/smp.h>
+#include <asm/cpufeature.h>
+#include <asm/msr.h>
+#include <asm/special_insns.h>
+#include <asm/tlbflush.h>
+#include <asm/vmx.h>
+
+#include "vmx.h"
+
+struct vmx_caps vmx_caps;
+
+static DEFINE_PER_CPU(void *, vmxon_region);
+static DEFINE_PER_CPU(bool, in_vmx_operation);
+
+/*
+ * Controls minivm cannot work without, and the ones it would like. A
+ * control the CPU cannot set makes the probe fail; see adjust_controls().
+ */
+#define PIN_REQUIRED	(PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING)
+#define PROC_REQUIRED	(CPU_BASED_HLT_EXITING | CPU_BASED_UNCOND_IO_EXITING | \
+			 CPU_BASED_MOV_DR_EXITING | CPU_BASED_MWAIT_EXITING | \
+			 CPU_BASED_MONITOR_EXITING | \
+			 CPU_BASED_ACTIVATE_SECONDARY_CONTROLS)
+#define PROC2_REQUIRED	(SECONDARY_EXEC_ENABLE_EPT | \
+			 SECONDARY_EXEC_UNRESTRICTED_GUEST)
+#define EXIT_REQUIRED	(VM_EXIT_HOST_ADDR_SPACE_SIZE | \
+			 VM_EXIT_SAVE_IA32_EFER | VM_EXIT_LOAD_IA32_EFER)
+#define ENTRY_REQUIRED	(VM_ENTRY_LOAD_IA32_EFER)
+
+/*
+ * A VMX capability MSR says in its low half which control bits must be 1
+ * and in its high half which may be 1 (SDM Vol. 3, Appendix A.3-A.5).
+ * Start from the must-be-1 bits, add what we require, and fail if the CPU
+ * cannot set all of it. Bits we did not ask for stay at their minimum.
+ */
+static bool adjust_controls(u32 required, u32 msr, u32 *result)
+{
+	u32 must_be_one, may_be_one;
+
+	rdmsr(msr, must_be_one, may_be_one);
+	*result = (must_be_one | required) & may_be_one;
+	return (*result & required) == required &&
+	       (*result & must_be_one) == must_be_one;
+}
+
+static bool feature_control_allows_vmx(void)
+{
+	u64 feat_ctl;
+
+	if (rdmsrl_safe(MSR_IA32_FEAT_CTL, &feat_ctl))
+		return false;
+	return (feat_ctl & FEAT_CTL_LOCKED) &&
+	       (feat_ctl & FEAT_CTL_VMX_ENABLED_OUTSIDE_SMX);
+}
+
+bool vmx_probe_caps(void)
+{
+	u64 basic, ept_cap;
+	bool true_ctls;
+	u32 lo, hi;
+
+	if (!boot_cpu_has(X86_FEATURE_VMX) || !feature_control_allows_vmx())
+		return false;
+
+	rdmsrl(MSR_IA32_VMX_BASIC, basic);
+	vmx_caps.revision_id = basic & 0x7fffffff;
+	vmx_caps.vmcs_size = (basic >> 32) & 0x1fff;
+	true_ctls = basic & VMX_BASIC_TRUE_CTLS;
+	if (vmx_caps.vmcs_size > PAGE_SIZE)
+		return false;
+
+	if (!adjust_controls(PIN_REQUIRED, true_ctls ?
+			     MSR_IA32_VMX_TRUE_PINBASED_CTLS :
+			     MSR_IA32_VMX_PINBASED_CTLS, &vmx_caps.pin_ctls) ||
+	    !adjust_controls(PROC_REQUIRED, true_ctls ?
+			     MSR_IA32_VMX_TRUE_PROCBASED_CTLS :
+			     MSR_IA32_VMX_PROCBASED_CTLS, &vmx_caps.proc_ctls) ||
+	    !adjust_controls(PROC2_REQUIRED, MSR_IA32_VMX_PROCBASED_CTLS2,
+			     &vmx_caps.proc_ctls2) ||
+	    !adjust_controls(EXIT_REQUIRED, true_ctls ?
+			     MSR_IA32_VMX_TRUE_EXIT_CTLS :
+			     MSR_IA32_VMX_EXIT_CTLS, &vmx_caps.exit_ctls) ||
+	    !adjust_controls(ENTRY_REQUIRED, true_ctls ?
+			     MSR_IA32_VMX_TRUE_ENTRY_CTLS :
+			     MSR_IA32_VMX_ENTRY_CTLS, &vmx_caps.entry_ctls))
+		return false;
+
+	rdmsrl(MSR_IA32_VMX_EPT_VPID_CAP, ept_cap);
+	if (!(ept_cap & VMX_EPT_PAGE_WALK_4_BIT) ||
+	    !(ept_cap & VMX_EPTP_WB_BIT) || !(ept_cap & VMX_EPT_INVEPT_BIT))
+		return false;
+	vmx_caps.invept_single = ept_cap & VMX_EPT_EXTENT_CONTEXT_BIT;
+
+	rdmsr(MSR_IA32_VMX_CR0_FIXED0, lo, hi);
+	vmx_caps.cr0_fixed0 = lo | (u64)hi << 32;
+	rdmsr(MSR_IA32_VMX_CR0_FIXED1, lo, hi);
+	vmx_caps.cr0_fixed1 = lo | (u64)hi << 32;
+	rdmsr(MSR_IA32_VMX_CR4_FIXED0, lo, hi);
+	vmx_caps.cr4_fixed0 = lo | (u64)hi << 32;
+	rdmsr(MSR_IA32_VMX_CR4_FIXED1, lo, hi);
+	vmx_caps.cr4_fixed1 = lo | (u64)hi << 32;
+	return true;
+}
+
+void *vmx_alloc_vmcs(void)
+{
+	u32 *vmcs = (u32 *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+
+	if (vmcs)
+		*vmcs = vmx_caps.revision_id;
+	return vmcs;
+}
+
+void vmx_free_vmcs(void *vmcs)
+{
+	free_page((unsigned long)vmcs);
+}
+
+/* Results of the per-CPU VMXON calls, gathered by vmx_hardware_enable(). */
+static atomic_t vmxon_busy, vmxon_failed;
+
+static void vmxon_this_cpu(void *unused)
+{
+	u64 phys = __pa(this_cpu_read(vmxon_region));
+	unsigned long cr0 = read_cr0();
+	bool failed;
+
+	/*
+	 * CR4.VMXE already set means another hypervisor (kvm_intel) is in
+	 * VMX operation here; VMXON would fail or, worse, share the CPU.
+	 */
+	if (__read_cr4() & X86_CR4_VMXE) {
+		atomic_inc(&vmxon_busy);
+		return;
+	}
+	if ((cr0 & vmx_caps.cr0_fixed0) != vmx_caps.cr0_fixed0 ||
+	    (cr0 & ~vmx_caps.cr0_fixed1)) {
+		atomic_inc(&vmxon_failed);
+		return;
+	}
+
+	cr4_set_bits(X86_CR4_VMXE);
+	asm volatile("vmxon %1\n\tsetna %0"
+		     : "=qm"(failed) : "m"(phys) : "cc", "memory");
+	if (failed) {
+		cr4_clear_bits(X86_CR4_VMXE);
+		atomic_inc(&vmxon_failed);
+		return;
+	}
+	this_cpu_write(in_vmx_operation, true);
+}
+
+static void vmxoff_this_cpu(void *unused)
+{
+	if (!this_cpu_read(in_vmx_operation))
+		return;
+	asm volatile("vmxoff" : : : "cc", "memory");
+	cr4_clear_bits(X86_CR4_VMXE);
+	this_cpu_write(in_vmx_operation, false);
+}
+
+static void free_vmxon_regions(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		vmx_free_vmcs(per_cpu(vmxon_region, cpu));
+		per_cpu(vmxon_region, cpu) = NULL;
+	}
+}
+
+/*
+ * CPU hotplug is not handled: a CPU brought online while VMs exist is not
+ * in VMX operation, and vmx_vcpu_load() refuses to run a vCPU there.
+ */
+int vmx_hardware_enable(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		per_cpu(vmxon_region, cpu) = vmx_alloc_vmcs();
+		if (!per_cpu(vmxon_region, cpu)) {
+			free_vmxon_regions();
+			return -ENOMEM;
+		}
+	}
+
+	atomic_set(&vmxon_busy, 0);
+	atomic_set(&vmxon_failed, 0);
+	cpus_read_lock();
+	on_each_cpu(vmxon_this_cpu, NULL, 1);
+	if (atomic_read(&vmxon_busy) || atomic_read(&vmxon_failed)) {
+		on_each_cpu(vmxoff_this_cpu, NULL, 1);
+		cpus_read_unlock();
+		free_vmxon_regions();
+		if (atomic_read(&vmxon_busy)) {
+			pr_err_ratelimited(MINIVM_PREFIX "VMX is in use by another hypervisor (kvm_intel?); unload it to use minivm\n");
+			return -EBUSY;
+		}
+		pr_err_ratelimited(MINIVM_PREFIX "VMXON failed\n");
+		return -EIO;
+	}
+	cpus_read_unlock();
+	return 0;
+}
+
+void vmx_hardware_disable(void)
+{
+	on_each_cpu(vmxoff_this_cpu, NULL, 1);
+	free_vmxon_regions();
+}
+
+bool vmx_this_cpu_ready(void)
+{
+	return this_cpu_read(in_vmx_operation);
+}

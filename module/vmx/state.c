@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Register state: struct minivm_regs / minivm_sregs to and from the VMCS,
+ * and the control registers, whose guest-visible values (read shadows)
+ * differ from what the CPU runs with.
+ */
+#include <asm/vmx.h>
+
+#include "vmcs.h"
+#include "vmx.h"
+
+/*
+ * CR0 bits the guest sees but does not own: VMX forces NE on (fixed0),
+ * and CD/NW would make the guest uncached behind the host's back, so the
+ * CPU runs with them off while the guest reads what it wrote. PE and PG
+ * are the guest's own under unrestricted guest.
+ */
+static unsigned long cr0_host_owned(void)
+{
+	return (vmx_caps.cr0_fixed0 & ~(X86_CR0_PE | X86_CR0_PG)) |
+	       X86_CR0_CD | X86_CR0_NW;
+}
+
+void vmx_set_cr0(struct vmx_vcpu *vmx, unsigned long cr0)
+{
+	unsigned long owned = cr0_host_owned();
+	unsigned long hw = (cr0 & ~(X86_CR0_CD | X86_CR0_NW)) |
+			   (vmx_caps.cr0_fixed0 & ~(X86_CR0_PE | X86_CR0_PG));
+	u64 efer = vmcs_read64(GUEST_IA32_EFER);
+	u32 entry = vmcs_read32(VM_ENTRY_CONTROLS);
+
+	vmx->cr0_shadow = cr0;
+	vmcs_writel(CR0_GUEST_HOST_MASK, owned);
+	vmcs_writel(CR0_READ_SHADOW, cr0);
+	vmcs_writel(GUEST_CR0, hw);
+
+	/* Paging on with EFER.LME set activates long mode (SDM 10.8.5). */
+	if ((cr0 & X86_CR0_PG) && (efer & EFER_LME)) {
+		efer |= EFER_LMA;
+		entry |= VM_ENTRY_IA32E_MODE;
+	} else {
+		efer &= ~EFER_LMA;
+		entry &= ~VM_ENTRY_IA32E_MODE;
+	}
+	vmcs_write64(GUEST_IA32_EFER, efer);
+	vmcs_write32(VM_ENTRY_CONTROLS, entry);
+}
+
+/* CR4.VMXE must be set in VMX non-root operation; the guest sees it clear. */
+void vmx_set_cr4(struct vmx_vcpu *vmx, unsigned long cr4)
+{
+	vmx->cr4_shadow = cr4;
+	vmcs_writel(CR4_GUEST_HOST_MASK, vmx_caps.cr4_fixed0);
+	vmcs_writel(CR4_READ_SHADOW, cr4);
+	vmcs_writel(GUEST_CR4, cr4 | vmx_caps.cr4_fixed0);
+}
+
+void vmx_get_regs(struct minivm_vcpu *vcpu, struct minivm_regs *regs)
+{
+	struct vmx_vcpu *vmx = to_vmx(vcpu);
+	unsigned long *r = vmx->regs;
+
+	regs->rax = r[VCPU_RAX];
+	regs->rbx = r[VCPU_RBX];
+	regs->rcx = r[VCPU_RCX];
+	regs->rdx = r[VCPU_RDX];
+	regs->rsi = r[VCPU_RSI];
+	regs->rdi = r[VCPU_RDI];
+	regs->rbp = r[VCPU_RBP];
+	regs->r8 = r[VCPU_R8];
+	regs->r9 = r[VCPU_R9];
+	regs->r10 = r[VCPU_R10];
+	regs->r11 = r[VCPU_R11];
+	regs->r12 = r[VCPU_R12];
+	regs->r13 = r[VCPU_R13];
+	regs->r14 = r[VCPU_R14];
+	regs->r15 = r[VCPU_R15];
+	regs->rsp = vmcs_readl(GUEST_RSP);
+	regs->rip = vmcs_readl(GUEST_RIP);
+	regs->rflags = vmcs_readl(GUEST_RFLAGS);
+}
+
+void vmx_set_regs(struct minivm_vcpu *vcpu, const struct minivm_regs *regs)
+{
+	struct vmx_vcpu *vmx = to_vmx(vcpu);
+	unsigned long *r = vmx->regs;
+
+	r[VCPU_RAX] = regs->rax;
+	r[VCPU_RBX] = regs->rbx;
+	r[VCPU_RCX] = regs->rcx;
+	r[VCPU_RDX] = regs->rdx;
+	r[VCPU_RSI] = regs->rsi;
+	r[VCPU_RDI] = regs->rdi;
+	r[VCPU_RBP] = regs->rbp;
+	r[VCPU_R8] = regs->r8;
+	r[VCPU_R9] = regs->r9;
+	r[VCPU_R10] = regs->r10;
+	r[VCPU_R11] = regs->r11;
+	r[VCPU_R12] = regs->r12;
+	r[VCPU_R13] = regs->r13;
+	r[VCPU_R14] = regs->r14;
+	r[VCPU_R15] = regs->r15;
+	vmcs_writel(GUEST_RSP, regs->rsp);
+	vmcs_writel(GUEST_RIP, regs->rip);
+	vmcs_writel(GUEST_RFLAGS, regs->rflags);
+	/* A pending IN would overwrite the RAX userspace just set. */
+	vmx->pending = VMX_PENDING_NONE;
+}
+
+/* VMX access-rights layout (SDM Vol. 3, Table 25-2). */
+#define VMX_AR_TYPE(ar)	((ar) & 0xf)
+#define VMX_AR_S		BIT(4)
+#define VMX_AR_DPL_SHIFT	5
+#define VMX_AR_P		BIT(7)
+#define VMX_AR_AVL		BIT(12)
+#define VMX_AR_L		BIT(13)
+#define VMX_AR_DB		BIT(14)
+#define VMX_AR_G		BIT(15)
+#define VMX_AR_UNUSABLE	BIT(16)
+
+/* Offset of a segment's field from the ES one; all groups share it. */
+enum seg { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR, SEG_TR };
+
+static void get_segment(enum seg seg, struct minivm_segment *s)
+{
+	unsigned long idx = seg * 2;
+	u32 ar = __vmcs_read(GUEST_ES_AR_BYTES + idx);
+
+	s->selector = __vmcs_read(GUEST_ES_SELECTOR + idx);
+	s->base = __vmcs_read(GUEST_ES_BASE + idx);
+	s->limit = __vmcs_read(GUEST_ES_LIMIT + idx);
+	s->type = VMX_AR_TYPE(ar);
+	s->s = !!(ar & VMX_AR_S);
+	s->dpl = (ar >> VMX_AR_DPL_SHIFT) & 3;
+	s->present = !!(ar & VMX_AR_P);
+	s->avl = !!(ar & VMX_AR_AVL);
+	s->l = !!(ar & VMX_AR_L);
+	s->db = !!(ar & VMX_AR_DB);
+	s->g = !!(ar & VMX_AR_G);
+	s->unusable = !!(ar & VMX_AR_UNUSABLE);
+	s->padding = 0;
+}
+
+static void set_segment(enum seg seg, const struct minivm_segment *s)
+{
+	unsigned long idx = seg * 2;
+	u32 ar = (s->type & 0xf) | (s->s ? VMX_AR_S : 0) |
+		 ((s->dpl & 3) << VMX_AR_DPL_SHIFT) | (s->present ? VMX_AR_P : 0) |
+		 (s->avl ? VMX_AR_AVL : 0) | (s->l ? VMX_AR_L : 0) |
+		 (s->db ? VMX_AR_DB : 0) | (s->g ? VMX_AR_G : 0) |
+		 (s->unusable ? VMX_AR_UNUSABLE : 0);
+
+	__vmcs_write(GUEST_ES_SELECTOR + idx, s->selector);
+	__vmcs_write(GUEST_ES_BASE + idx, s->base);
+	__vmcs_write(GUEST_ES_LIMIT + idx, s->limit);
+	__vmcs_write(GUEST_ES_AR_BYTES + idx, ar);
+}
+
+void vmx_get_sregs(struct minivm_vcpu *vcpu, struct minivm_sregs *sregs)
+{
+	struct vmx_vcpu *vmx = to_vmx(vcpu);
+
+	get_segment(SEG_CS, &sregs->cs);
+	get_segment(SEG_DS, &sregs->ds);
+	get_segment(SEG_ES, &sregs->es);
+	get_segment(SEG_FS, &sregs->fs);
+	get_segment(SEG_GS, &sregs->gs);
+	get_segment(SEG_SS, &sregs->ss);
+	get_segment(SEG_TR, &sregs->tr);
+	get_segment(SEG_LDTR, &sregs->ldt);
+	sregs->gdt.base = vmcs_readl(GUEST_GDTR_BASE);
+	sregs->gdt.limit = vmcs_read32(GUEST_GDTR_LIMIT);
+	sregs->idt.base = vmcs_readl(GUEST_IDTR_BASE);
+	sregs->idt.limit = vmcs_read32(GUEST_IDTR_LIMIT);
+	sregs->cr0 = vmx->cr0_shadow;
+	sregs->cr2 = vmx->cr2;
+	sregs->cr3 = vmcs_readl(GUEST_CR3);
+	sregs->cr4 = vmx->cr4_shadow;
+	sregs->efer = vmcs_read64(GUEST_IA32_EFER);
+}
+
+void vmx_set_sregs(struct minivm_vcpu *vcpu, const struct minivm_sregs *sregs)
+{
+	struct vmx_vcpu *vmx = to_vmx(vcpu);
+
+	set_segment(SEG_CS, &sregs->cs);
+	set_segment(SEG_DS, &sregs->ds);
+	set_segment(SEG_ES, &sregs->es);
+	set_segment(SEG_FS, &sregs->fs);
+	set_segment(SEG_GS, &sregs->gs);
+	set_segment(SEG_SS, &sregs->ss);
+	set_segment(SEG_TR, &sregs->tr);
+	set_segment(SEG_LDTR, &sregs->ldt);
+	vmcs_writel(GUEST_GDTR_BASE, sregs->gdt.base);
+	vmcs_write32(GUEST_GDTR_LIMIT, sregs->gdt.limit);
+	vmcs_writel(GUEST_IDTR_BASE, sregs->idt.base);
+	vmcs_write32(GUEST_IDTR_LIMIT, sregs->idt.limit);
+	vmx->cr2 = sregs->cr2;
+	vmcs_writel(GUEST_CR3, sregs->cr3);
+	/* EFER first: set_cr0 derives LMA from EFER.LME and CR0.PG. */
+	vmcs_write64(GUEST_IA32_EFER, sregs->efer);
+	vmx_set_cr4(vmx, sregs->cr4);
+	vmx_set_cr0(vmx, sregs->cr0);
+}

@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The Intel VMX backend: its ops table, vCPU lifetime, and one trip into
+ * the guest and back (vmx_vcpu_run_once).
+ */
+#include <linux/preempt.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <asm/debugreg.h>
+#include <asm/desc.h>
+#include <asm/fpu/api.h>
+#include <asm/msr.h>
+#include <asm/segment.h>
+#include <asm/special_insns.h>
+
+#include "vmcs.h"
+#include "vmx.h"
+
+/*
+ * Preempt notifiers keep the VMCS on the CPU the vCPU thread runs on:
+ * whenever the scheduler puts the thread on a CPU inside a vCPU ioctl,
+ * the VMCS follows it (VMCLEAR on the old CPU, VMPTRLD on the new).
+ */
+static void vmx_sched_in(struct preempt_notifier *pn, int cpu)
+{
+	vmx_vcpu_load_on(container_of(pn, struct vmx_vcpu, preempt_notifier),
+			 cpu);
+}
+
+static void vmx_sched_out(struct preempt_notifier *pn,
+			  struct task_struct *next)
+{
+}
+
+static struct preempt_ops vmx_preempt_ops = {
+	.sched_in	= vmx_sched_in,
+	.sched_out	= vmx_sched_out,
+};
+
+static void vmx_vcpu_load(struct minivm_vcpu *vcpu)
+{
+	struct vmx_vcpu *vmx = to_vmx(vcpu);
+	int cpu = get_cpu();
+
+	preempt_notifier_register(&vmx->preempt_notifier);
+	vmx_vcpu_load_on(vmx, cpu);
+	put_cpu();
+}
+
+static void vmx_vcpu_put(struct minivm_vcpu *vcpu)
+{
+	struct vmx_vcpu *vmx = to_vmx(vcpu);
+
+	preempt_disable();
+	preempt_notifier_unregister(&vmx->preempt_notifier);
+	preempt_enable();
+}
+
+static int vmx_vcpu_create(struct minivm_vcpu *vcpu)
+{
+	struct vmx_vcpu *vmx;
+	int ret = -ENOMEM;
+
+	vmx = kzalloc(sizeof(*vmx), GFP_KERNEL_ACCOUNT);
+	if (!vmx)
+		return -ENOMEM;
+	vmx->vcpu = vcpu;
+	vmx->cpu = -1;
+
+	vmx->vmcs = vmx_alloc_vmcs();
+	if (!vmx->vmcs)
+		goto err_free_vmx;
+	if (!fpu_alloc_guest_fpstate(&vmx->guest_fpu))
+		goto err_free_vmcs;
+
+	preempt_notifier_inc();
+	preempt_notifier_init(&vmx->preempt_notifier, &vmx_preempt_ops);
+	vcpu->arch = vmx;
+
+	ret = -EIO;
+	if (!vmx_vcpu_load_on(vmx, get_cpu())) {
+		put_cpu();
+		goto err_free_fpu;
+	}
+	vmx_vmcs_setup(vmx);
+	put_cpu();
+	return 0;
+
+err_free_fpu:
+	vmx_vcpu_clear(vmx);
+	preempt_notifier_dec();
+	fpu_free_guest_fpstate(&vmx->guest_fpu);
+err_free_vmcs:
+	vmx_free_vmcs(vmx->vmcs);
+err_free_vmx:
+	kfree(vmx);
+	vcpu->arch = NULL;
+	return ret;
+}
+
+static void vmx_vcpu_free(struct minivm_vcpu *vcpu)
+{
+	struct vmx_vcpu *vmx = to_vmx(vcpu);
+
+	vmx_vcpu_clear(vmx);
+	preempt_notifier_dec();
+	fpu_free_guest_fpstate(&vmx->guest_fpu);
+	vmx_free_vmcs(vmx->vmcs);
+	kfree(vmx);
+	vcpu->arch = NULL;
+}
+
+/*
+ * The guest's FPU/SSE state lives in the registers for the whole of a
+ * RUN (and the kernel's FPU code saves it there on preemption), so the
+ * guest can never see or clobber the VMM thread's own FPU state.
+ */
+static void vmx_vcpu_run_begin(struct minivm_vcpu *vcpu)
+{
+	struct vmx_vcpu *vmx = to_vmx(vcpu);
+
+	fpu_swap_kvm_fpstate(&vmx->guest_fpu, true);
+	vmx_complete_pending(vmx);
+}
+
+static void vmx_vcpu_run_end(struct minivm_vcpu *vcpu)
+{
+	fpu_swap_kvm_fpstate(&to_vmx(vcpu)->guest_fpu, false);
+}
+
+/*
+ * Host state that VM exit does not restore the way the thread had it
+ * (SDM Vol. 3, 28.5): data segment selectors (loaded as null), FS/GS
+ * selectors (null; their bases come from the VMCS), the LDT (unusable)
+ * and the GDT limit (0xffff).
+ */
+struct host_segments {
+	u16 ds, es, fs, gs, ldt;
+	unsigned long user_gs_base;
+	struct desc_ptr gdt;
+};
+
+static void save_host_segments(struct host_segments *s)
+{
+	savesegment(ds, s->ds);
+	savesegment(es, s->es);
+	savesegment(fs, s->fs);
+	savesegment(gs, s->gs);
+	store_ldt(s->ldt);
+	native_store_gdt(&s->gdt);
+	if (s->gs)
+		rdmsrl(MSR_KERNEL_GS_BASE, s->user_gs_base);
+}
+
+static void restore_host_segments(struct vmx_vcpu *vmx,
+				  const struct host_segments *s)
+{
+	native_load_gdt(&s->gdt);
+	if (s->ldt)
+		asm volatile("lldt %0" : : "rm"(s->ldt));
+	if (s->ds)
+		loadsegment(ds, s->ds);
+	if (s->es)
+		loadsegment(es, s->es);
+	if (s->fs) {
+		loadsegment(fs, s->fs);
+		wrmsrl(MSR_FS_BASE, vmx->host_fs_base);
+	}
+	if (s->gs) {
+		load_gs_index(s->gs);
+		wrmsrl(MSR_KERNEL_GS_BASE, s->user_gs_base);
+	}
+	/* VM exit left TR's limit at 0x67, hiding the I/O bitmap. */
+	invalidate_tss_limit();
+}
+
+static int fail_entry(struct minivm_vcpu *vcpu, u64 reason, u64 qual)
+{
+	struct minivm_run *run = vcpu->run;
+
+	run->exit_reason = MINIVM_EXIT_FAIL_ENTRY;
+	run->fail_entry.hardware_entry_failure_reason = reason;
+	run->fail_entry.qualification = qual;
+	run->fail_entry.cpu = raw_smp_processor_id();
+	return 0;
+}
+
+static int vmx_vcpu_run_once(struct minivm_vcpu *vcpu)
+{
+	struct vmx_vcpu *vmx = to_vmx(vcpu);
+	struct host_segments segs;
+	u32 exit_reason = 0;
+	int failed;
+
+	preempt_disable();
+	if (vmx->cpu != smp_processor_id()) {
+		/* This CPU is not in VMX operation (hotplugged): give up. */
+		preempt_enable();
+		return -EIO;
+	}
+
+	local_irq_disable();
+	if (test_thread_flag(TIF_NEED_FPU_LOAD))
+		switch_fpu_return();
+	vmx_update_host_state(vmx);
+	save_host_segments(&segs);
+	if (native_read_cr2() != vmx->cr2)
+		native_write_cr2(vmx->cr2);
+
+	failed = vmx_vmenter(vmx->regs, vmx->launched);
+
+	vmx->cr2 = native_read_cr2();
+	restore_host_segments(vmx, &segs);
+	if (!failed) {
+		exit_reason = vmcs_read32(VM_EXIT_REASON);
+		/*
+		 * An NMI that arrived in the guest exited to us unhandled;
+		 * hand it to the host's NMI handler before anything else.
+		 */
+		if ((u16)exit_reason == EXIT_REASON_EXCEPTION_NMI &&
+		    (vmcs_read32(VM_EXIT_INTR_INFO) & INTR_INFO_INTR_TYPE_MASK) ==
+		    INTR_TYPE_NMI_INTR)
+			asm volatile("int $2");
+	}
+	/* A pending host interrupt (external-interrupt exit) is taken here. */
+	local_irq_enable();
+	preempt_enable();
+
+	if (failed)
+		return fail_entry(vcpu, vmcs_read32(VM_INSTRUCTION_ERROR), 0);
+	if (exit_reason & VMX_EXIT_REASONS_FAILED_VMENTRY)
+		return fail_entry(vcpu, exit_reason,
+				  vmcs_readl(EXIT_QUALIFICATION));
+
+	vmx->launched = true;
+	return vmx_handle_exit(vmx, (u16)exit_reason);
+}
+
+static int vmx_vm_init(struct minivm *vm)
+{
+	return vmx_ept_init(vm);
+}
+
+static const struct minivm_backend_ops vmx_ops = {
+	.name			= "vmx",
+	.hardware_enable	= vmx_hardware_enable,
+	.hardware_disable	= vmx_hardware_disable,
+	.vm_init		= vmx_vm_init,
+	.vm_destroy		= vmx_ept_destroy,
+	.zap_gfn_range		= vmx_ept_zap,
+	.vcpu_create		= vmx_vcpu_create,
+	.vcpu_free		= vmx_vcpu_free,
+	.vcpu_load		= vmx_vcpu_load,
+	.vcpu_put		= vmx_vcpu_put,
+	.vcpu_run_begin		= vmx_vcpu_run_begin,
+	.vcpu_run_end		= vmx_vcpu_run_end,
+	.vcpu_run_once		= vmx_vcpu_run_once,
+	.get_regs		= vmx_get_regs,
+	.set_regs		= vmx_set_regs,
+	.get_sregs		= vmx_get_sregs,
+	.set_sregs		= vmx_set_sregs,
+};
+
+const struct minivm_backend_ops *minivm_vmx_probe(void)
+{
+	if (!vmx_probe_caps()) {
+		pr_err(MINIVM_PREFIX "VMX not supported by this CPU (or disabled by firmware); not loading\n");
+		return NULL;
+	}
+	return &vmx_ops;
+}
