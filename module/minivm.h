@@ -68,7 +68,7 @@ struct minivm {
 struct minivm_vcpu {
 	struct minivm *vm;
 	u32 id;
-	struct mutex mutex;
+	struct mutex mutex;		/* serialises this vCPU's ioctls */
 	struct minivm_run *run;		/* one zeroed page, mmap()ed by userspace */
 	void *arch;			/* backend state (VMCS, GPRs, ...) */
 };

@@ -145,14 +145,31 @@ void vmx_complete_pending(struct vmx_vcpu *vmx)
 #define CR_NUM(q)	((q) & 15)
 #define CR_ACCESS(q)	(((q) >> 4) & 3)
 #define CR_ACCESS_MOV_TO 0
+#define CR_ACCESS_LMSW	3
 #define CR_GPR(q)	(((q) >> 8) & 15)
+#define CR_LMSW_DATA(q)	(((q) >> 16) & 0xffff)
 
-/* Only writes touching host-owned CR0/CR4 bits exit (see state.c). */
+/* LMSW loads CR0[3:0] but can only set PE, never clear it (SDM Vol. 2). */
+static unsigned long lmsw_result(unsigned long cr0, unsigned long src)
+{
+	return (cr0 & ~0xeUL) | (src & 0xf) | (cr0 & X86_CR0_PE);
+}
+
+/*
+ * Only MOV to CR0/CR4 that changes a host-owned bit exits (state.c).
+ * CR0 keeps the guest-owned bits it has; @val carries all of them.
+ */
 static int handle_cr(struct vmx_vcpu *vmx, u32 exit_reason)
 {
 	unsigned long qual = vmcs_readl(EXIT_QUALIFICATION);
 	unsigned long val;
 
+	if (CR_ACCESS(qual) == CR_ACCESS_LMSW) {
+		vmx_set_cr0(vmx, lmsw_result(vmx_guest_cr0(),
+					     CR_LMSW_DATA(qual)));
+		skip_instruction();
+		return 1;
+	}
 	if (CR_ACCESS(qual) != CR_ACCESS_MOV_TO)
 		goto unhandled;
 	val = CR_GPR(qual) == VCPU_RSP ? vmcs_readl(GUEST_RSP) :

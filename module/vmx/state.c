@@ -10,27 +10,22 @@
 #include "vmx.h"
 
 /*
- * CR0 bits the guest sees but does not own: VMX forces NE on (fixed0),
- * and CD/NW would make the guest uncached behind the host's back, so the
- * CPU runs with them off while the guest reads what it wrote. PE and PG
- * are the guest's own under unrestricted guest.
+ * CR0 bits the guest does not own, so that writing them exits: CD, NW and
+ * the VMX fixed bits (NE) run differently from what the guest asked for,
+ * and PE/PG changes must update EFER.LMA and the IA-32e entry control.
+ * TS, MP, EM, WP, AM and ET are the guest's own.
  */
-static unsigned long cr0_host_owned(void)
-{
-	return (vmx_caps.cr0_fixed0 & ~(X86_CR0_PE | X86_CR0_PG)) |
-	       X86_CR0_CD | X86_CR0_NW;
-}
+#define CR0_GUEST_OWNED	(X86_CR0_TS | X86_CR0_MP | X86_CR0_EM | X86_CR0_WP | \
+			 X86_CR0_AM | X86_CR0_ET)
 
 void vmx_set_cr0(struct vmx_vcpu *vmx, unsigned long cr0)
 {
-	unsigned long owned = cr0_host_owned();
 	unsigned long hw = (cr0 & ~(X86_CR0_CD | X86_CR0_NW)) |
 			   (vmx_caps.cr0_fixed0 & ~(X86_CR0_PE | X86_CR0_PG));
 	u64 efer = vmcs_read64(GUEST_IA32_EFER);
 	u32 entry = vmcs_read32(VM_ENTRY_CONTROLS);
 
-	vmx->cr0_shadow = cr0;
-	vmcs_writel(CR0_GUEST_HOST_MASK, owned);
+	vmcs_writel(CR0_GUEST_HOST_MASK, ~(unsigned long)CR0_GUEST_OWNED);
 	vmcs_writel(CR0_READ_SHADOW, cr0);
 	vmcs_writel(GUEST_CR0, hw);
 
@@ -49,10 +44,26 @@ void vmx_set_cr0(struct vmx_vcpu *vmx, unsigned long cr0)
 /* CR4.VMXE must be set in VMX non-root operation; the guest sees it clear. */
 void vmx_set_cr4(struct vmx_vcpu *vmx, unsigned long cr4)
 {
-	vmx->cr4_shadow = cr4;
 	vmcs_writel(CR4_GUEST_HOST_MASK, vmx_caps.cr4_fixed0);
 	vmcs_writel(CR4_READ_SHADOW, cr4);
 	vmcs_writel(GUEST_CR4, cr4 | vmx_caps.cr4_fixed0);
+}
+
+/* What the guest reads: its own bits from the CPU, the rest from the shadow. */
+static unsigned long guest_visible_cr(unsigned long hw_field,
+				      unsigned long shadow_field,
+				      unsigned long mask_field)
+{
+	unsigned long mask = __vmcs_read(mask_field);
+
+	return (__vmcs_read(hw_field) & ~mask) |
+	       (__vmcs_read(shadow_field) & mask);
+}
+
+unsigned long vmx_guest_cr0(void)
+{
+	return guest_visible_cr(GUEST_CR0, CR0_READ_SHADOW,
+				CR0_GUEST_HOST_MASK);
 }
 
 void vmx_get_regs(struct minivm_vcpu *vcpu, struct minivm_regs *regs)
@@ -172,10 +183,11 @@ void vmx_get_sregs(struct minivm_vcpu *vcpu, struct minivm_sregs *sregs)
 	sregs->gdt.limit = vmcs_read32(GUEST_GDTR_LIMIT);
 	sregs->idt.base = vmcs_readl(GUEST_IDTR_BASE);
 	sregs->idt.limit = vmcs_read32(GUEST_IDTR_LIMIT);
-	sregs->cr0 = vmx->cr0_shadow;
+	sregs->cr0 = vmx_guest_cr0();
 	sregs->cr2 = vmx->cr2;
 	sregs->cr3 = vmcs_readl(GUEST_CR3);
-	sregs->cr4 = vmx->cr4_shadow;
+	sregs->cr4 = guest_visible_cr(GUEST_CR4, CR4_READ_SHADOW,
+				      CR4_GUEST_HOST_MASK);
 	sregs->efer = vmcs_read64(GUEST_IA32_EFER);
 }
 

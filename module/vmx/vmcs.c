@@ -135,7 +135,10 @@ static void setup_host_state(struct vmx_vcpu *vmx)
 	u64 val;
 
 	vmcs_writel(HOST_CR0, read_cr0());
-	vmx->host_cr3 = vmx->host_cr4 = vmx->host_fs_base = ~0UL;
+	/* Force the first vmx_update_host_state() to write all three. */
+	vmx->host_cr3 = ~0UL;
+	vmx->host_cr4 = ~0UL;
+	vmx->host_fs_base = ~0UL;
 
 	/*
 	 * VM exit loads these selectors; DS, ES, FS and GS get null ones

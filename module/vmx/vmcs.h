@@ -117,14 +117,15 @@ static inline bool vmcs_load(u64 phys)
 	return !failed;
 }
 
-/* INVEPT descriptor: SDM Vol. 3, "INVEPT—Invalidate Translations Derived from EPT". */
+/* Invalidate EPT-derived translations; descriptor per SDM Vol. 3, 30.3. */
 static inline void invept(unsigned long type, u64 eptp)
 {
 	struct {
 		u64 eptp, reserved;
 	} desc = { eptp, 0 };
 
-	asm volatile("invept %0, %1" : : "m"(desc), "r"(type) : "cc", "memory");
+	asm volatile("invept %0, %1"
+		     : : "m"(desc), "r"(type) : "cc", "memory");
 }
 
 #endif /* MINIVM_VMX_VMCS_H */

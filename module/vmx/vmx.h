@@ -63,8 +63,6 @@ struct vmx_vcpu {
 
 	unsigned long regs[VCPU_NR_GPRS];	/* guest GPRs, see enum vmx_gpr */
 	unsigned long cr2;			/* not switched by hardware */
-	unsigned long cr0_shadow;		/* CR0 as the guest sees it */
-	unsigned long cr4_shadow;		/* CR4 as the guest sees it */
 
 	enum vmx_pending pending;
 	u8 pending_in_size;
@@ -115,6 +113,7 @@ void vmx_set_regs(struct minivm_vcpu *vcpu, const struct minivm_regs *regs);
 void vmx_get_sregs(struct minivm_vcpu *vcpu, struct minivm_sregs *sregs);
 void vmx_set_sregs(struct minivm_vcpu *vcpu, const struct minivm_sregs *sregs);
 void vmx_set_cr0(struct vmx_vcpu *vmx, unsigned long cr0);
+unsigned long vmx_guest_cr0(void);
 void vmx_set_cr4(struct vmx_vcpu *vmx, unsigned long cr4);
 
 /* exits.c */
