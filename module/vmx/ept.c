@@ -223,8 +223,7 @@ int vmx_ept_map(struct minivm *vm, u64 gpa)
 	 * Always pin for writing: the page is mapped RWX, and a read-only
 	 * pin of a private page could be a shared zero or COW page.
 	 */
-	pinned = pin_user_pages_unlocked(hva, 1, &page,
-					 FOLL_WRITE | FOLL_LONGTERM);
+	pinned = pin_user_pages_fast(hva, 1, FOLL_WRITE | FOLL_LONGTERM, &page);
 	if (pinned != 1) {
 		ret = pinned < 0 ? pinned : -EFAULT;
 		goto out_unlock;
