@@ -9,6 +9,7 @@
 #include <linux/percpu.h>
 #include <linux/smp.h>
 #include <asm/cpufeature.h>
+#include <asm/tsc.h>
 #include <asm/msr.h>
 #include <asm/special_insns.h>
 #include <asm/tlbflush.h>
@@ -26,6 +27,7 @@ static DEFINE_PER_CPU(bool, in_vmx_operation);
  * control the CPU cannot set makes the probe fail; see adjust_controls().
  */
 #define PIN_REQUIRED	(PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING)
+#define PIN_OPTIONAL	(PIN_BASED_VMX_PREEMPTION_TIMER)
 #define PROC_REQUIRED	(CPU_BASED_HLT_EXITING | CPU_BASED_UNCOND_IO_EXITING | \
 			 CPU_BASED_MOV_DR_EXITING | CPU_BASED_MWAIT_EXITING | \
 			 CPU_BASED_MONITOR_EXITING | \
@@ -39,17 +41,32 @@ static DEFINE_PER_CPU(bool, in_vmx_operation);
 /*
  * A VMX capability MSR says in its low half which control bits must be 1
  * and in its high half which may be 1 (SDM Vol. 3, Appendix A.3-A.5).
- * Start from the must-be-1 bits, add what we require, and fail if the CPU
- * cannot set all of it. Bits we did not ask for stay at their minimum.
+ * Start from the must-be-1 bits, add what we require or would like, and
+ * fail if the CPU cannot set all that is required. Bits we did not ask
+ * for stay at their minimum.
  */
-static bool adjust_controls(u32 required, u32 msr, u32 *result)
+static bool adjust_controls(u32 required, u32 optional, u32 msr, u32 *result)
 {
 	u32 must_be_one, may_be_one;
 
 	rdmsr(msr, must_be_one, may_be_one);
-	*result = (must_be_one | required) & may_be_one;
+	*result = (must_be_one | required | optional) & may_be_one;
 	return (*result & required) == required &&
 	       (*result & must_be_one) == must_be_one;
+}
+
+/*
+ * The VMX-preemption timer counts down at the TSC rate divided by
+ * 2^IA32_VMX_MISC[4:0] and is reloaded from the VMCS on every entry.
+ */
+static u32 preemption_timer_ticks(unsigned int usecs)
+{
+	u64 misc, ticks;
+
+	rdmsrl(MSR_IA32_VMX_MISC, misc);
+	ticks = ((u64)tsc_khz * usecs / 1000) >>
+		(misc & VMX_MISC_PREEMPTION_TIMER_RATE_MASK);
+	return clamp_t(u64, ticks, 1, U32_MAX);
 }
 
 static bool feature_control_allows_vmx(void)
@@ -78,18 +95,18 @@ bool vmx_probe_caps(void)
 	if (vmx_caps.vmcs_size > PAGE_SIZE)
 		return false;
 
-	if (!adjust_controls(PIN_REQUIRED, true_ctls ?
+	if (!adjust_controls(PIN_REQUIRED, PIN_OPTIONAL, true_ctls ?
 			     MSR_IA32_VMX_TRUE_PINBASED_CTLS :
 			     MSR_IA32_VMX_PINBASED_CTLS, &vmx_caps.pin_ctls) ||
-	    !adjust_controls(PROC_REQUIRED, true_ctls ?
+	    !adjust_controls(PROC_REQUIRED, 0, true_ctls ?
 			     MSR_IA32_VMX_TRUE_PROCBASED_CTLS :
 			     MSR_IA32_VMX_PROCBASED_CTLS, &vmx_caps.proc_ctls) ||
-	    !adjust_controls(PROC2_REQUIRED, MSR_IA32_VMX_PROCBASED_CTLS2,
+	    !adjust_controls(PROC2_REQUIRED, 0, MSR_IA32_VMX_PROCBASED_CTLS2,
 			     &vmx_caps.proc_ctls2) ||
-	    !adjust_controls(EXIT_REQUIRED, true_ctls ?
+	    !adjust_controls(EXIT_REQUIRED, 0, true_ctls ?
 			     MSR_IA32_VMX_TRUE_EXIT_CTLS :
 			     MSR_IA32_VMX_EXIT_CTLS, &vmx_caps.exit_ctls) ||
-	    !adjust_controls(ENTRY_REQUIRED, true_ctls ?
+	    !adjust_controls(ENTRY_REQUIRED, 0, true_ctls ?
 			     MSR_IA32_VMX_TRUE_ENTRY_CTLS :
 			     MSR_IA32_VMX_ENTRY_CTLS, &vmx_caps.entry_ctls))
 		return false;
@@ -99,6 +116,10 @@ bool vmx_probe_caps(void)
 	    !(ept_cap & VMX_EPTP_WB_BIT) || !(ept_cap & VMX_EPT_INVEPT_BIT))
 		return false;
 	vmx_caps.invept_single = ept_cap & VMX_EPT_EXTENT_CONTEXT_BIT;
+
+	if (vmx_caps.pin_ctls & PIN_BASED_VMX_PREEMPTION_TIMER)
+		vmx_caps.preemption_timer =
+			preemption_timer_ticks(VMX_GUEST_SLICE_US);
 
 	rdmsr(MSR_IA32_VMX_CR0_FIXED0, lo, hi);
 	vmx_caps.cr0_fixed0 = lo | (u64)hi << 32;

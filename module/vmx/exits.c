@@ -61,6 +61,12 @@ static int handle_host_event(struct vmx_vcpu *vmx, u32 exit_reason)
 			      exit_reason);
 }
 
+/* The guest's time slice is over; the run loop checks for signals. */
+static int handle_preemption_timer(struct vmx_vcpu *vmx, u32 exit_reason)
+{
+	return 1;
+}
+
 static int handle_triple_fault(struct vmx_vcpu *vmx, u32 exit_reason)
 {
 	vmx->vcpu->run->exit_reason = MINIVM_EXIT_SHUTDOWN;
@@ -223,6 +229,7 @@ static const exit_handler_t vmx_exit_handlers[] = {
 	[EXIT_REASON_IO_INSTRUCTION]	= handle_io,
 	[EXIT_REASON_CR_ACCESS]		= handle_cr,
 	[EXIT_REASON_EPT_VIOLATION]	= handle_ept_violation,
+	[EXIT_REASON_PREEMPTION_TIMER]	= handle_preemption_timer,
 };
 
 /*
@@ -259,6 +266,7 @@ int vmx_handle_exit(struct vmx_vcpu *vmx, u32 exit_reason)
 	if (reinject_event() && exit_reason != EXIT_REASON_EPT_VIOLATION &&
 	    exit_reason != EXIT_REASON_EXTERNAL_INTERRUPT &&
 	    exit_reason != EXIT_REASON_EXCEPTION_NMI &&
+	    exit_reason != EXIT_REASON_PREEMPTION_TIMER &&
 	    exit_reason != EXIT_REASON_TRIPLE_FAULT)
 		return internal_error(vmx, MINIVM_INTERNAL_ERROR_DELIVERY_EV,
 				      exit_reason);

@@ -170,6 +170,9 @@ static void setup_host_state(struct vmx_vcpu *vmx)
 static void setup_controls(struct vmx_vcpu *vmx)
 {
 	vmcs_write32(PIN_BASED_VM_EXEC_CONTROL, vmx_caps.pin_ctls);
+	if (vmx_caps.pin_ctls & PIN_BASED_VMX_PREEMPTION_TIMER)
+		vmcs_write32(VMX_PREEMPTION_TIMER_VALUE,
+			     vmx_caps.preemption_timer);
 	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, vmx_caps.proc_ctls);
 	vmcs_write32(SECONDARY_VM_EXEC_CONTROL, vmx_caps.proc_ctls2);
 	vmcs_write32(VM_EXIT_CONTROLS, vmx_caps.exit_ctls);

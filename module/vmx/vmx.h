@@ -32,7 +32,18 @@ struct vmx_caps {
 	u32 pin_ctls, proc_ctls, proc_ctls2, exit_ctls, entry_ctls;
 	u64 cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 	bool invept_single;	/* else INVEPT all-context */
+	u32 preemption_timer;	/* VMCS value for VMX_GUEST_SLICE_US, or 0 */
 };
+
+/*
+ * The longest a guest runs before the host looks at signals and the
+ * scheduler again, enforced with the VMX-preemption timer where the CPU
+ * has one. External-interrupt exiting alone should be enough, but an
+ * emulated CPU may hold interrupts back while the guest runs with
+ * RFLAGS.IF clear (under Bochs 2.7 a real-mode guest spinning with IF=0
+ * never exited without this), and a guest must never keep a host CPU.
+ */
+#define VMX_GUEST_SLICE_US	10000
 
 extern struct vmx_caps vmx_caps;
 
