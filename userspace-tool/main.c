@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * minivm-run: a thin VMM for /dev/minivm. Loads a flat real-mode binary,
+ * gives it a COM1 UART and a debug-exit port, and runs it on one vCPU.
+ *
+ * The order of the steps is deliberate: everything the user controls
+ * (command line, image) is checked before /dev/minivm is touched, so those
+ * mistakes are reported the same way on a host without the module.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "debug-exit.h"
+#include "exitcode.h"
+#include "ioport.h"
+#include "loader.h"
+#include "options.h"
+#include "uart8250.h"
+#include "util.h"
+#include "vcpu.h"
+#include "vm-setup.h"
+
+/*
+ * COM1's transmitter writes straight to fd 1, a byte at a time: stdio
+ * buffering would lose the tail of the output when the guest ends the run
+ * with debug-exit, and the per-byte write() is cheap next to the VM exit
+ * that produced the byte.
+ */
+static void stdout_tx(void *ctx, uint8_t byte)
+{
+	bool *failed = ctx;
+	ssize_t n;
+
+	if (*failed)
+		return;
+	do {
+		n = write(STDOUT_FILENO, &byte, 1);
+	} while (n < 0 && errno == EINTR);
+
+	/* Keep the guest running, as a serial line with no one listening. */
+	if (n < 0) {
+		pr_err("cannot write guest output to stdout: %s; discarding the rest",
+		       strerror(errno));
+		*failed = true;
+	}
+}
+
+static void load_image(struct vm *vm, const char *path)
+{
+	char sz[32];
+	struct stat st;
+	uint64_t loaded;
+	int fd, ret;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		die(STATUS_NO_IMAGE, "cannot open '%s': %s", path, strerror(errno));
+
+	/* Refuse a regular file by its size first: the message can say more. */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    flat_check(vm->mem_size, st.st_size) == -EFBIG)
+		die(STATUS_BAD_IMAGE,
+		    "'%s' is %llu bytes, but only %llu fit between the load address 0x%llx and the end of guest memory (%s); use a larger -m",
+		    path, (unsigned long long)st.st_size,
+		    (unsigned long long)flat_room(vm->mem_size),
+		    (unsigned long long)FLAT_LOAD_ADDR,
+		    format_size(vm->mem_size, sz, sizeof(sz)));
+
+	ret = flat_load_fd(fd, vm->mem, vm->mem_size, &loaded);
+	if (ret == -ENODATA)
+		die(STATUS_BAD_IMAGE, "'%s' is empty", path);
+	if (ret == -EFBIG)
+		die(STATUS_BAD_IMAGE,
+		    "'%s' is larger than the %llu bytes between the load address 0x%llx and the end of guest memory (%s); use a larger -m",
+		    path, (unsigned long long)flat_room(vm->mem_size),
+		    (unsigned long long)FLAT_LOAD_ADDR,
+		    format_size(vm->mem_size, sz, sizeof(sz)));
+	if (ret < 0)
+		die(STATUS_NO_IMAGE, "cannot read '%s': %s", path, strerror(-ret));
+	close(fd);
+
+	pr_verbose("loaded '%s': %llu bytes at 0x%llx, %s of guest memory",
+		   path, (unsigned long long)loaded,
+		   (unsigned long long)FLAT_LOAD_ADDR,
+		   format_size(vm->mem_size, sz, sizeof(sz)));
+}
+
+static void register_device(struct ioport_bus *bus, uint16_t base,
+			    uint16_t len, const struct ioport_ops *ops,
+			    void *dev, const char *name)
+{
+	int ret = ioport_register(bus, base, len, ops, dev, name);
+
+	/* Only a bug here can make this fail: the device map is fixed. */
+	if (ret)
+		die(STATUS_OS_ERROR, "cannot register %s at port 0x%x: %s",
+		    name, base, strerror(-ret));
+}
+
+int main(int argc, char *argv[])
+{
+	struct vm vm = { .sys_fd = -1, .vm_fd = -1, .vcpu_fd = -1 };
+	bool stdout_failed = false;
+	struct ioport_bus bus;
+	struct uart8250 com1;
+	struct debug_exit dx;
+	struct options opts;
+	char err[256];
+	int status;
+
+	switch (options_parse(argc, argv, &opts, err, sizeof(err))) {
+	case OPTIONS_HELP:
+		fputs(options_usage, stdout);
+		return fflush(stdout) ? STATUS_OS_ERROR : 0;
+	case OPTIONS_VERSION:
+		printf("minivm-run %s (minivm API version %d)\n",
+		       MINIVM_RUN_VERSION, MINIVM_API_VERSION);
+		return fflush(stdout) ? STATUS_OS_ERROR : 0;
+	case OPTIONS_ERROR:
+		die(STATUS_USAGE, "%s", err);
+	case OPTIONS_RUN:
+		break;
+	}
+	verbose = opts.verbose;
+
+	/* A closed pipe must end in a write error, not kill the VMM. */
+	signal(SIGPIPE, SIG_IGN);
+
+	vm_alloc_mem(&vm, opts.mem_size);
+	load_image(&vm, opts.image);
+
+	vm_open_dev(&vm);
+	vm_create(&vm);
+	vm_set_boot_state(&vm);
+
+	ioport_bus_init(&bus);
+	uart8250_init(&com1, stdout_tx, &stdout_failed);
+	register_device(&bus, COM1_BASE, UART8250_NR_PORTS, &uart8250_ops,
+			&com1, "COM1");
+	debug_exit_init(&dx);
+	register_device(&bus, DEBUG_EXIT_PORT, DEBUG_EXIT_NR_PORTS,
+			&debug_exit_ops, &dx, "debug-exit");
+
+	vcpu_catch_signals(&vm);
+	pr_verbose("running the guest: 1 vCPU, COM1 at 0x%x, debug-exit at 0x%x",
+		   COM1_BASE, DEBUG_EXIT_PORT);
+	status = vcpu_run(&vm, &bus, &dx);
+	vm_destroy(&vm);
+
+	if (status < 0) {
+		/*
+		 * Die of the signal that stopped us, so the parent sees
+		 * what happened (a shell reports 128 + signo) and no exit
+		 * status is taken from the debug-exit range.
+		 */
+		signal(-status, SIG_DFL);
+		raise(-status);
+		return 128 - status;
+	}
+
+	pr_verbose("exit status %d", status);
+	return status;
+}

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The command line: minivm-run [-v] [-m SIZE] FLAT_BINARY
+ */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "loader.h"
+#include "options.h"
+#include "size.h"
+
+const char options_usage[] =
+"Usage: minivm-run [OPTION]... FLAT_BINARY\n"
+"Run a flat real-mode binary in a minivm virtual machine (/dev/minivm).\n"
+"\n"
+"The image is loaded at guest-physical 0x10000 and entered at 1000:0000\n"
+"with DS=ES=FS=GS=SS=0x1000 and SP=0. COM1 (0x3f8) output goes to stdout.\n"
+"\n"
+"  -m, --memory=SIZE  guest memory: bytes, or a number with a K, M or G\n"
+"                     suffix; a multiple of 4K from 128K to 64G (default 16M)\n"
+"  -v, --verbose      trace every exit on stderr\n"
+"  -h, --help         print this help and exit\n"
+"  -V, --version      print the version and the minivm API version and exit\n"
+"\n"
+"Exit status:\n"
+"  0           the guest executed HLT\n"
+"  (v<<1)|1    the guest wrote v to the debug-exit port 0xf4 (low 8 bits)\n"
+"  64          bad command line\n"
+"  65          image empty or larger than guest memory above 0x10000\n"
+"  66          cannot open or read the image\n"
+"  69          cannot open /dev/minivm (is minivm.ko loaded?)\n"
+"  70          the guest crashed (triple fault, failed entry, internal error)\n"
+"  71          system or ioctl error, minivm API version mismatch\n"
+"minivm-run's own errors print one line on stderr starting with \"minivm-run: \";\n"
+"a debug-exit never does (65, 69, 71 are also (v<<1)|1 for v = 32, 34, 35).\n"
+"SIGINT or SIGTERM stops the guest, and minivm-run dies of that signal.\n"
+"See Documentation/minivm-run.rst.\n";
+
+static const struct option long_options[] = {
+	{ "memory",	required_argument,	NULL, 'm' },
+	{ "verbose",	no_argument,		NULL, 'v' },
+	{ "help",	no_argument,		NULL, 'h' },
+	{ "version",	no_argument,		NULL, 'V' },
+	{ NULL,		0,			NULL, 0 },
+};
+
+static const char *size_error_str(enum size_error e)
+{
+	switch (e) {
+	case SIZE_ERR_SYNTAX:
+		return "expected a number with an optional K, M or G suffix";
+	case SIZE_ERR_ZERO:
+		return "must not be zero";
+	case SIZE_ERR_TOO_SMALL:
+		return "must be at least 128K (the load address 0x10000 plus 64K)";
+	case SIZE_ERR_TOO_LARGE:
+		return "must be at most 64G";
+	case SIZE_ERR_ALIGN:
+		return "must be a multiple of 4K";
+	case SIZE_OK:
+		break;
+	}
+	return "invalid";
+}
+
+/*
+ * getopt_long() returns '?' for three mistakes; optopt tells them apart.
+ * @last is the argument getopt_long() last consumed.
+ */
+static void unknown_option(const char *last, char *err, size_t errlen)
+{
+	const struct option *o;
+
+	/* An unknown long option: optopt is 0 and @last is the culprit. */
+	if (!optopt) {
+		snprintf(err, errlen, "unknown option '%s' (see --help)", last);
+		return;
+	}
+
+	/* A known long option given "=value" although it takes none. */
+	for (o = long_options; o->name; o++) {
+		if (o->val == optopt && o->has_arg == no_argument) {
+			snprintf(err, errlen, "option '--%s' takes no argument (see --help)",
+				 o->name);
+			return;
+		}
+	}
+
+	/* An unknown short option, maybe inside a cluster like -vx. */
+	snprintf(err, errlen, "unknown option '-%c' (see --help)", optopt);
+}
+
+enum options_action options_parse(int argc, char *argv[], struct options *opts,
+				  char *err, size_t errlen)
+{
+	enum size_error serr;
+	int c;
+
+	*opts = (struct options) {
+		.mem_size = GUEST_MEM_DEFAULT,
+	};
+
+	/* 0, not 1: makes glibc reinitialise getopt fully. */
+	optind = 0;
+	opterr = 0;	/* we word the errors ourselves */
+
+	while ((c = getopt_long(argc, argv, ":m:vhV", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			serr = parse_size(optarg, GUEST_MEM_MIN, GUEST_MEM_MAX,
+					  GUEST_MEM_ALIGN, &opts->mem_size);
+			if (serr) {
+				snprintf(err, errlen, "invalid memory size '%s': %s",
+					 optarg, size_error_str(serr));
+				return OPTIONS_ERROR;
+			}
+			break;
+		case 'v':
+			opts->verbose = true;
+			break;
+		case 'h':
+			return OPTIONS_HELP;
+		case 'V':
+			return OPTIONS_VERSION;
+		case ':':
+			snprintf(err, errlen, "option -m/--memory needs a SIZE argument (see --help)");
+			return OPTIONS_ERROR;
+		default:
+			unknown_option(argv[optind - 1], err, errlen);
+			return OPTIONS_ERROR;
+		}
+	}
+
+	if (optind >= argc) {
+		snprintf(err, errlen, "missing FLAT_BINARY (see --help)");
+		return OPTIONS_ERROR;
+	}
+	if (optind + 1 < argc) {
+		snprintf(err, errlen, "unexpected argument '%s': one FLAT_BINARY only",
+			 argv[optind + 1]);
+		return OPTIONS_ERROR;
+	}
+	opts->image = argv[optind];
+	return OPTIONS_RUN;
+}

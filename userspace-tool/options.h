@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef MINIVM_RUN_OPTIONS_H
+#define MINIVM_RUN_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MINIVM_RUN_VERSION	"0.1.0"
+
+struct options {
+	uint64_t mem_size;	/* bytes of guest memory */
+	const char *image;	/* the flat binary to run */
+	bool verbose;		/* trace exits on stderr */
+};
+
+enum options_action {
+	OPTIONS_RUN,
+	OPTIONS_HELP,
+	OPTIONS_VERSION,
+	OPTIONS_ERROR,		/* @err holds the one-line reason */
+};
+
+/*
+ * Parse the command line. Pure: no output and no exit, so it can be
+ * tested; main() prints @err and picks the status. May be called again
+ * (getopt is reset on every call).
+ */
+enum options_action options_parse(int argc, char *argv[], struct options *opts,
+				  char *err, size_t errlen);
+
+/* The --help text. */
+extern const char options_usage[];
+
+#endif /* MINIVM_RUN_OPTIONS_H */

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The debug-exit device. */
+#include "debug-exit.h"
+#include "test.h"
+
+static void debug_exit_records_first_write(void)
+{
+	struct debug_exit dx;
+
+	debug_exit_init(&dx);
+	CHECK(!dx.triggered);
+	debug_exit_ops.write(&dx, 0, 42);
+	CHECK(dx.triggered);
+	CHECK_INT(dx.value, 42);
+	debug_exit_ops.write(&dx, 0, 7);
+	CHECK_INT(dx.value, 42);
+}
+
+static void debug_exit_reads_zero(void)
+{
+	struct debug_exit dx;
+
+	debug_exit_init(&dx);
+	CHECK_HEX(debug_exit_ops.read(&dx, 0), 0);
+	CHECK(!dx.triggered);
+}
+
+static void debug_exit_port(void)
+{
+	CHECK_HEX(DEBUG_EXIT_PORT, 0xf4);
+	CHECK_INT(DEBUG_EXIT_NR_PORTS, 1);
+}
+
+const struct test debug_exit_tests[] = {
+	{ "debug-exit: a write triggers it, the first value wins", debug_exit_records_first_write },
+	{ "debug-exit: reads return 0 and do not trigger", debug_exit_reads_zero },
+	{ "debug-exit: QEMU's port 0xf4, one port wide", debug_exit_port },
+	{ NULL, NULL },
+};

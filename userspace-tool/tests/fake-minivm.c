@@ -1,0 +1,418 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A stand-in for /dev/minivm, so that minivm-run's setup, VMM loop and
+ * error paths run on a host without VMX or the module. It is linked into
+ * a copy of minivm-run (tests/minivm-run-fake) with
+ *   -Wl,--wrap=open,--wrap=ioctl,--wrap=mmap
+ * and plays the module's side of the contract (uapi/linux/minivm.h and
+ * notes in Documentation/api.rst): it checks what minivm-run passes in and
+ * replies with the exits of the scenario named by $MINIVM_FAKE. Anything
+ * minivm-run gets wrong is reported as a "fake-minivm:" line on stderr,
+ * which the tests treat as a failure.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <linux/minivm.h>
+
+#include "compiler.h"
+#include "fake-minivm.h"
+
+static int sys_fd = -1, vm_fd = -1, vcpu_fd = -1;
+static uint8_t *guest_mem;
+static uint64_t guest_size;
+static struct minivm_regs regs;
+static struct minivm_sregs sregs;
+static struct minivm_run *run;
+static unsigned int nr_runs;
+static uint32_t pending_in;	/* expected IN data, checked on the next RUN */
+static unsigned int pending_in_size;
+
+static _Alignas(4096) uint8_t run_page[4096];
+
+#define DATA_OFF	0x100
+
+static const char *scenario(void)
+{
+	const char *s = getenv("MINIVM_FAKE");
+
+	return s ? s : "";
+}
+
+static bool is(const char *name)
+{
+	return !strcmp(scenario(), name);
+}
+
+static void complain(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "fake-minivm: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static int fail(int err)
+{
+	errno = err;
+	return -1;
+}
+
+int __wrap_open(const char *path, int flags, ...)
+{
+	mode_t mode = 0;
+	va_list ap;
+
+	if (flags & O_CREAT) {
+		va_start(ap, flags);
+		mode = va_arg(ap, mode_t);
+		va_end(ap);
+	}
+	if (strcmp(path, "/dev/minivm"))
+		return __real_open(path, flags, mode);
+
+	if (is("absent"))
+		return fail(ENOENT);
+	sys_fd = __real_open("/dev/null", O_RDWR);
+	return sys_fd;
+}
+
+void *__wrap_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	if (fd < 0 || fd != vcpu_fd)
+		return __real_mmap(addr, len, prot, flags, fd, off);
+	if (len > sizeof(run_page) || off || !(flags & MAP_SHARED)) {
+		complain("bad run area mmap: len %zu off %lld", len, (long long)off);
+		errno = EINVAL;
+		return MAP_FAILED;
+	}
+	run = (struct minivm_run *)run_page;
+	return run_page;
+}
+
+static int sys_ioctl(unsigned long req, unsigned long arg)
+{
+	switch (req) {
+	case MINIVM_GET_API_VERSION:
+		return is("version") ? 2 : MINIVM_API_VERSION;
+	case MINIVM_CHECK_EXTENSION:
+		if (arg == MINIVM_CAP_USER_MEMORY)
+			return is("nocap") ? 0 : 1;
+		if (arg == MINIVM_CAP_UNRESTRICTED_GUEST)
+			return is("noreal") ? 0 : 1;
+		if (arg == MINIVM_CAP_IMMEDIATE_EXIT)
+			return 1;
+		return 0;
+	case MINIVM_GET_VCPU_MMAP_SIZE:
+		return sizeof(run_page);
+	case MINIVM_CREATE_VM:
+		if (is("busy"))
+			return fail(EBUSY);
+		if (arg)
+			return fail(EINVAL);
+		vm_fd = __real_open("/dev/null", O_RDWR);
+		return vm_fd;
+	}
+	return fail(ENOTTY);
+}
+
+static int set_memory(const struct minivm_userspace_memory_region *r)
+{
+	if (r->slot || r->flags || r->reserved[0] || r->reserved[1] ||
+	    r->guest_phys_addr || !r->memory_size || (r->memory_size & 4095) ||
+	    (r->userspace_addr & 4095)) {
+		complain("bad memory region: slot %u flags %u gpa 0x%llx size 0x%llx",
+			 r->slot, r->flags, (unsigned long long)r->guest_phys_addr,
+			 (unsigned long long)r->memory_size);
+		return fail(EINVAL);
+	}
+	guest_mem = (uint8_t *)(uintptr_t)r->userspace_addr;
+	guest_size = r->memory_size;
+	return 0;
+}
+
+/* The image must already be in guest memory at 0x10000. */
+static void check_image(void)
+{
+	const char *path = getenv("MINIVM_FAKE_IMAGE");
+	uint8_t buf[256];
+	ssize_t n;
+	int fd;
+
+	if (!path)
+		return;
+	fd = __real_open(path, O_RDONLY);
+	n = fd < 0 ? -1 : read(fd, buf, sizeof(buf));
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0 || guest_size < 0x10000 + (uint64_t)n ||
+	    memcmp(guest_mem + 0x10000, buf, n) || guest_mem[0xffff])
+		complain("image not at guest-physical 0x10000");
+}
+
+static void check_segment(const char *name, const struct minivm_segment *s)
+{
+	if (s->selector != 0x1000 || s->base != 0x10000 || s->limit != 0xffff)
+		complain("%s is %04x base 0x%llx limit 0x%x, want 1000/0x10000/0xffff",
+			 name, s->selector, (unsigned long long)s->base, s->limit);
+}
+
+static void reset_state(void)
+{
+	struct minivm_segment data = { .limit = 0xffff, .type = 3, .present = 1, .s = 1 };
+
+	memset(&sregs, 0, sizeof(sregs));
+	sregs.cs = (struct minivm_segment) { .base = 0xffff0000, .limit = 0xffff,
+		.selector = 0xf000, .type = 11, .present = 1, .s = 1 };
+	sregs.ds = data;
+	sregs.es = data;
+	sregs.fs = data;
+	sregs.gs = data;
+	sregs.ss = data;
+	sregs.cr0 = 0x60000010;
+	memset(&regs, 0, sizeof(regs));
+	regs.rip = 0xfff0;
+	regs.rflags = 2;
+}
+
+static void set_io(uint8_t dir, uint16_t port, uint8_t size, uint32_t val)
+{
+	run->exit_reason = MINIVM_EXIT_IO;
+	run->io.direction = dir;
+	run->io.port = port;
+	run->io.size = size;
+	run->io.count = 1;
+	run->io.data_offset = DATA_OFF;
+	memset(run_page + DATA_OFF, 0xee, 4);
+	if (dir == MINIVM_EXIT_IO_OUT)
+		memcpy(run_page + DATA_OFF, &val, size);
+}
+
+/* Expect @val in the run area when the next RUN completes this IN. */
+static void set_in(uint16_t port, uint8_t size, uint32_t val)
+{
+	set_io(MINIVM_EXIT_IO_IN, port, size, 0);
+	pending_in = val;
+	pending_in_size = size;
+}
+
+static void set_internal_vmcall(void)
+{
+	run->exit_reason = MINIVM_EXIT_INTERNAL_ERROR;
+	run->internal.suberror = MINIVM_INTERNAL_ERROR_UNHANDLED_EXIT;
+	run->internal.ndata = 5;
+	run->internal.data[0] = 18;
+	run->internal.data[1] = 0;
+	run->internal.data[2] = 0x3;
+	run->internal.data[3] = 3;
+	run->internal.data[4] = 0;
+}
+
+/*
+ * Scenario "io": a polling guest printing "ok\n", probing an unclaimed
+ * port, reading a word across LSR/MSR, writing to nowhere, then HLT. For
+ * an IN, val is what minivm-run must leave in the run area.
+ */
+static const struct io_step {
+	uint8_t dir;
+	uint16_t port;
+	uint8_t size;
+	uint32_t val;
+} io_steps[] = {
+	{ MINIVM_EXIT_IO_IN,  0x3fd,  1, 0x60 },
+	{ MINIVM_EXIT_IO_OUT, 0x3f8,  1, 'o' },
+	{ MINIVM_EXIT_IO_OUT, 0x3f8,  1, 'k' },
+	{ MINIVM_EXIT_IO_OUT, 0x3f8,  1, '\n' },
+	{ MINIVM_EXIT_IO_IN,  0x4000, 4, 0xffffffff },
+	{ MINIVM_EXIT_IO_IN,  0x3fd,  2, 0xb060 },
+	{ MINIVM_EXIT_IO_OUT, 0x80,   2, 0x1234 },
+};
+
+/* Fills the run area for RUN number @step of the scenario. */
+static int scenario_run(unsigned int step)
+{
+	if (is("io")) {
+		if (step < ARRAY_SIZE(io_steps)) {
+			const struct io_step *io = &io_steps[step];
+
+			if (io->dir == MINIVM_EXIT_IO_IN)
+				set_in(io->port, io->size, io->val);
+			else
+				set_io(MINIVM_EXIT_IO_OUT, io->port, io->size, io->val);
+			return 0;
+		}
+		run->exit_reason = MINIVM_EXIT_HLT;
+		return 0;
+	}
+	if (is("debug-exit")) {
+		if (step == 0)
+			set_io(MINIVM_EXIT_IO_OUT, 0xf4, 1, 42);
+		else
+			run->exit_reason = MINIVM_EXIT_HLT;
+		return 0;
+	}
+	if (is("eintr")) {
+		/* Signals the VMM does not stop for: RUN is simply retried. */
+		if (step < 3) {
+			run->exit_reason = MINIVM_EXIT_INTR;
+			return fail(EINTR);
+		}
+		run->exit_reason = MINIVM_EXIT_HLT;
+		return 0;
+	}
+	if (is("sigterm")) {
+		/* SIGTERM arrives while the vCPU is in the guest. */
+		if (step == 0) {
+			raise(SIGTERM);
+			if (!run->immediate_exit)
+				complain("the SIGTERM handler did not set immediate_exit");
+			run->exit_reason = MINIVM_EXIT_INTR;
+			return fail(EINTR);
+		}
+		complain("RUN called again after SIGTERM");
+		run->exit_reason = MINIVM_EXIT_HLT;
+		return 0;
+	}
+	if (is("spin")) {
+		/*
+		 * A guest that never exits: RUN returns only when a signal
+		 * is pending, as the module's does.
+		 */
+		pause();
+		run->exit_reason = MINIVM_EXIT_INTR;
+		return fail(EINTR);
+	}
+	if (is("shutdown")) {
+		run->exit_reason = MINIVM_EXIT_SHUTDOWN;
+		regs.rip = 0x1234;
+		return 0;
+	}
+	if (is("fail-entry")) {
+		run->exit_reason = MINIVM_EXIT_FAIL_ENTRY;
+		run->fail_entry.hardware_entry_failure_reason = 0x80000021;
+		run->fail_entry.qualification = 0;
+		run->fail_entry.cpu = 0;
+		return 0;
+	}
+	if (is("internal")) {
+		set_internal_vmcall();
+		return 0;
+	}
+	if (is("eio"))
+		return fail(EIO);
+	if (is("malformed")) {
+		set_io(MINIVM_EXIT_IO_IN, 0x3f8, 4, 0);
+		run->io.data_offset = 4094;
+		return 0;
+	}
+	if (is("unknown-exit")) {
+		run->exit_reason = 99;
+		return 0;
+	}
+	run->exit_reason = MINIVM_EXIT_HLT;
+	return 0;
+}
+
+static int vcpu_run(void)
+{
+	if (!run) {
+		complain("RUN before the run area was mapped");
+		return fail(EINVAL);
+	}
+	if (run->immediate_exit) {
+		run->exit_reason = MINIVM_EXIT_INTR;
+		return fail(EINTR);
+	}
+	if (nr_runs == 0)
+		check_image();
+	if (pending_in_size) {
+		uint32_t got = 0;
+
+		memcpy(&got, run_page + DATA_OFF, pending_in_size);
+		if (got != pending_in)
+			complain("IN port 0x%x completed with 0x%x, want 0x%x",
+				 run->io.port, got, pending_in);
+		pending_in_size = 0;
+	}
+	return scenario_run(nr_runs++);
+}
+
+static int vcpu_ioctl(unsigned long req, void *argp)
+{
+	const struct minivm_regs *r = argp;
+	const struct minivm_sregs *s = argp;
+
+	switch (req) {
+	case MINIVM_RUN:
+		return vcpu_run();
+	case MINIVM_GET_REGS:
+		memcpy(argp, &regs, sizeof(regs));
+		return 0;
+	case MINIVM_SET_REGS:
+		if (r->rip || r->rsp || r->rflags != 2 || r->rax)
+			complain("SET_REGS rip 0x%llx rsp 0x%llx rflags 0x%llx",
+				 (unsigned long long)r->rip, (unsigned long long)r->rsp,
+				 (unsigned long long)r->rflags);
+		regs = *r;
+		return 0;
+	case MINIVM_GET_SREGS:
+		memcpy(argp, &sregs, sizeof(sregs));
+		return 0;
+	case MINIVM_SET_SREGS:
+		check_segment("CS", &s->cs);
+		check_segment("DS", &s->ds);
+		check_segment("ES", &s->es);
+		check_segment("FS", &s->fs);
+		check_segment("GS", &s->gs);
+		check_segment("SS", &s->ss);
+		if (s->cs.type != 11 || s->cr0 != 0x60000010)
+			complain("SET_SREGS changed more than the segments");
+		sregs = *s;
+		return 0;
+	}
+	return fail(ENOTTY);
+}
+
+int __wrap_ioctl(int fd, unsigned long req, ...)
+{
+	unsigned long arg;
+	va_list ap;
+
+	va_start(ap, req);
+	arg = va_arg(ap, unsigned long);
+	va_end(ap);
+
+	if (fd < 0)
+		return fail(EBADF);
+	if (fd == sys_fd)
+		return sys_ioctl(req, arg);
+	if (fd == vm_fd) {
+		if (req == MINIVM_SET_USER_MEMORY_REGION)
+			return set_memory((void *)arg);
+		if (req == MINIVM_CREATE_VCPU) {
+			if (arg)
+				return fail(EINVAL);
+			vcpu_fd = __real_open("/dev/null", O_RDWR);
+			reset_state();
+			return vcpu_fd;
+		}
+		if (req == MINIVM_CHECK_EXTENSION)
+			return sys_ioctl(req, arg);
+		return fail(ENOTTY);
+	}
+	if (fd == vcpu_fd)
+		return vcpu_ioctl(req, (void *)arg);
+	return __real_ioctl(fd, req, arg);
+}
