@@ -101,6 +101,7 @@ static int __init minivm_init(void)
 	ret = misc_register(&minivm_dev);
 	if (ret) {
 		pr_err(MINIVM_PREFIX "cannot register /dev/minivm: %d\n", ret);
+		minivm_backend->exit();
 		return ret;
 	}
 	return 0;
@@ -113,6 +114,7 @@ static void __exit minivm_exit(void)
 	 * CPUs are already out of VMX operation.
 	 */
 	misc_deregister(&minivm_dev);
+	minivm_backend->exit();
 }
 
 module_init(minivm_init);

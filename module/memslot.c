@@ -72,7 +72,9 @@ static int check_user_range(struct mm_struct *mm, unsigned long start,
 
 static int check_region(const struct minivm_userspace_memory_region *mem)
 {
-	u64 gpa_limit = 1ULL << boot_cpu_data.x86_phys_bits;
+	u64 gpa_limit = 1ULL << min_t(unsigned int,
+				      boot_cpu_data.x86_phys_bits,
+				      minivm_backend->gpa_bits);
 
 	if (mem->slot >= MINIVM_MAX_MEMSLOTS || mem->flags ||
 	    mem->reserved[0] || mem->reserved[1])

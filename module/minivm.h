@@ -13,8 +13,38 @@
 #include <linux/types.h>
 #include <linux/mm_types.h>
 #include <linux/minivm.h>
+#include <asm/msr-index.h>
+#include <asm/processor-flags.h>
 
 #define MINIVM_PREFIX "minivm: "
+
+/*
+ * Control-register and EFER bits a guest may have, whether set through
+ * MINIVM_SET_SREGS or by the guest itself: the features minivm lets a
+ * guest use. Anything else is refused (EINVAL, or an internal error when
+ * the guest writes it).
+ */
+#define MINIVM_CR0_VALID	(X86_CR0_PE | X86_CR0_MP | X86_CR0_EM | \
+				 X86_CR0_TS | X86_CR0_ET | X86_CR0_NE | \
+				 X86_CR0_WP | X86_CR0_AM | X86_CR0_NW | \
+				 X86_CR0_CD | X86_CR0_PG)
+#define MINIVM_CR4_VALID	(X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | \
+				 X86_CR4_DE | X86_CR4_PSE | X86_CR4_PAE | \
+				 X86_CR4_MCE | X86_CR4_PGE | X86_CR4_PCE | \
+				 X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT | \
+				 X86_CR4_FSGSBASE | X86_CR4_OSXSAVE)
+#define MINIVM_EFER_VALID	(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX)
+
+static inline bool minivm_cr0_valid(u64 cr0)
+{
+	return !(cr0 & ~(u64)MINIVM_CR0_VALID) &&
+	       !((cr0 & X86_CR0_PG) && !(cr0 & X86_CR0_PE));
+}
+
+static inline bool minivm_cr4_valid(u64 cr4)
+{
+	return !(cr4 & ~(u64)MINIVM_CR4_VALID);
+}
 
 struct minivm;
 struct minivm_vcpu;
@@ -80,6 +110,11 @@ struct minivm_vcpu {
  */
 struct minivm_backend_ops {
 	const char *name;
+	/* Guest-physical address bits the second-level tables can map. */
+	unsigned int gpa_bits;
+
+	/* Module unload: undo what the probe set up. */
+	void (*exit)(void);
 
 	/* Enter/leave hardware virtualization on every online CPU. */
 	int (*hardware_enable)(void);

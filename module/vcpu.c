@@ -18,15 +18,6 @@
 #define RFLAGS_RESERVED_ZERO	(~0x3fffffULL | BIT_ULL(15) | BIT_ULL(5) | \
 				 BIT_ULL(3))
 
-#define CR0_VALID	(X86_CR0_PE | X86_CR0_MP | X86_CR0_EM | X86_CR0_TS | \
-			 X86_CR0_ET | X86_CR0_NE | X86_CR0_WP | X86_CR0_AM | \
-			 X86_CR0_NW | X86_CR0_CD | X86_CR0_PG)
-#define CR4_VALID	(X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | X86_CR4_DE | \
-			 X86_CR4_PSE | X86_CR4_PAE | X86_CR4_MCE | X86_CR4_PGE | \
-			 X86_CR4_PCE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT | \
-			 X86_CR4_FSGSBASE | X86_CR4_OSXSAVE)
-#define EFER_VALID	(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX)
-
 /*
  * The exit protocol of MINIVM_RUN. Generic code owns the loop and the
  * reasons to stop that are not the guest's doing (signals, immediate_exit,
@@ -91,12 +82,8 @@ static int check_sregs(const struct minivm_sregs *s)
 	for (i = 0; i < ARRAY_SIZE(s->reserved); i++)
 		if (s->reserved[i])
 			return -EINVAL;
-	if ((s->cr0 & ~(u64)CR0_VALID) ||
-	    ((s->cr0 & X86_CR0_PG) && !(s->cr0 & X86_CR0_PE)))
-		return -EINVAL;
-	if (s->cr4 & ~(u64)CR4_VALID)
-		return -EINVAL;
-	if (s->efer & ~(u64)EFER_VALID)
+	if (!minivm_cr0_valid(s->cr0) || !minivm_cr4_valid(s->cr4) ||
+	    (s->efer & ~(u64)MINIVM_EFER_VALID))
 		return -EINVAL;
 	return 0;
 }

@@ -28,9 +28,15 @@ static DEFINE_PER_CPU(bool, in_vmx_operation);
  */
 #define PIN_REQUIRED	(PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING)
 #define PIN_OPTIONAL	(PIN_BASED_VMX_PREEMPTION_TIMER)
+/*
+ * CR8 accesses must exit: without a TPR shadow, a 64-bit guest's MOV to
+ * CR8 would write the host's APIC task priority.
+ */
 #define PROC_REQUIRED	(CPU_BASED_HLT_EXITING | CPU_BASED_UNCOND_IO_EXITING | \
 			 CPU_BASED_MOV_DR_EXITING | CPU_BASED_MWAIT_EXITING | \
 			 CPU_BASED_MONITOR_EXITING | \
+			 CPU_BASED_CR8_LOAD_EXITING | \
+			 CPU_BASED_CR8_STORE_EXITING | \
 			 CPU_BASED_ACTIVATE_SECONDARY_CONTROLS)
 #define PROC2_REQUIRED	(SECONDARY_EXEC_ENABLE_EPT | \
 			 SECONDARY_EXEC_UNRESTRICTED_GUEST)
@@ -113,10 +119,15 @@ bool vmx_probe_caps(void)
 
 	rdmsrl(MSR_IA32_VMX_EPT_VPID_CAP, ept_cap);
 	if (!(ept_cap & VMX_EPT_PAGE_WALK_4_BIT) ||
-	    !(ept_cap & VMX_EPTP_WB_BIT) || !(ept_cap & VMX_EPT_INVEPT_BIT))
+	    !(ept_cap & VMX_EPTP_WB_BIT) || !(ept_cap & VMX_EPT_INVEPT_BIT) ||
+	    !(ept_cap & (VMX_EPT_EXTENT_CONTEXT_BIT |
+			 VMX_EPT_EXTENT_GLOBAL_BIT)))
 		return false;
 	vmx_caps.invept_single = ept_cap & VMX_EPT_EXTENT_CONTEXT_BIT;
 
+	/* Without a known TSC rate there is no sensible slice: go without. */
+	if (!tsc_khz)
+		vmx_caps.pin_ctls &= ~PIN_BASED_VMX_PREEMPTION_TIMER;
 	if (vmx_caps.pin_ctls & PIN_BASED_VMX_PREEMPTION_TIMER)
 		vmx_caps.preemption_timer =
 			preemption_timer_ticks(VMX_GUEST_SLICE_US);
@@ -200,9 +211,49 @@ static void free_vmxon_regions(void)
 }
 
 /*
- * CPU hotplug is not handled: a CPU brought online while VMs exist is not
- * in VMX operation, and vmx_vcpu_load() refuses to run a vCPU there.
+ * Whether the CPUs are in VMX operation. Changed only with the CPU
+ * hotplug lock held for reading, and read by the hotplug callbacks, which
+ * run with it held for writing, so every online CPU agrees with it.
  */
+static bool vmx_enabled;
+
+/* A CPU coming online while VMs exist joins VMX operation first. */
+static int vmx_cpu_online(unsigned int cpu)
+{
+	if (!vmx_enabled)
+		return 0;
+	vmxon_this_cpu(NULL);
+	return this_cpu_read(in_vmx_operation) ? 0 : -EIO;
+}
+
+/*
+ * VMCSs may be active on any CPU while VMs exist, and a CPU cannot leave
+ * with one: refuse to take CPUs offline until the last VM is gone.
+ */
+static int vmx_cpu_offline(unsigned int cpu)
+{
+	return vmx_enabled ? -EBUSY : 0;
+}
+
+static enum cpuhp_state vmx_cpuhp_state;
+
+int vmx_cpuhp_init(void)
+{
+	int ret;
+
+	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "minivm:online",
+					vmx_cpu_online, vmx_cpu_offline);
+	if (ret < 0)
+		return ret;
+	vmx_cpuhp_state = ret;
+	return 0;
+}
+
+void vmx_cpuhp_exit(void)
+{
+	cpuhp_remove_state_nocalls(vmx_cpuhp_state);
+}
+
 int vmx_hardware_enable(void)
 {
 	int cpu;
@@ -230,13 +281,17 @@ int vmx_hardware_enable(void)
 		pr_err_ratelimited(MINIVM_PREFIX "VMXON failed\n");
 		return -EIO;
 	}
+	vmx_enabled = true;
 	cpus_read_unlock();
 	return 0;
 }
 
 void vmx_hardware_disable(void)
 {
+	cpus_read_lock();
+	vmx_enabled = false;
 	on_each_cpu(vmxoff_this_cpu, NULL, 1);
+	cpus_read_unlock();
 	free_vmxon_regions();
 }
 

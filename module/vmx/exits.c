@@ -180,15 +180,15 @@ static int handle_cr(struct vmx_vcpu *vmx, u32 exit_reason)
 		goto unhandled;
 	val = CR_GPR(qual) == VCPU_RSP ? vmcs_readl(GUEST_RSP) :
 					 vmx->regs[CR_GPR(qual)];
+	/* A value the guest may not have would need a #GP: not emulated. */
 	switch (CR_NUM(qual)) {
 	case 0:
-		/* Reserved bits or PG without PE would need a #GP. */
-		if ((val >> 32) || ((val & X86_CR0_PG) && !(val & X86_CR0_PE)))
+		if (!minivm_cr0_valid(val))
 			goto unhandled;
 		vmx_set_cr0(vmx, val);
 		break;
 	case 4:
-		if (val & ~vmx_caps.cr4_fixed1 & ~X86_CR4_VMXE)
+		if (!minivm_cr4_valid(val))
 			goto unhandled;
 		vmx_set_cr4(vmx, val);
 		break;

@@ -41,10 +41,15 @@ void vmx_set_cr0(struct vmx_vcpu *vmx, unsigned long cr0)
 	vmcs_write32(VM_ENTRY_CONTROLS, entry);
 }
 
-/* CR4.VMXE must be set in VMX non-root operation; the guest sees it clear. */
+/*
+ * The guest owns no CR4 bit: every change exits, so it can only turn on
+ * features minivm checked (MINIVM_CR4_VALID; e.g. not PKE, whose PKRU
+ * would be the VMM thread's). CR4.VMXE must be set in VMX non-root
+ * operation; the guest sees it clear.
+ */
 void vmx_set_cr4(struct vmx_vcpu *vmx, unsigned long cr4)
 {
-	vmcs_writel(CR4_GUEST_HOST_MASK, vmx_caps.cr4_fixed0);
+	vmcs_writel(CR4_GUEST_HOST_MASK, ~0UL);
 	vmcs_writel(CR4_READ_SHADOW, cr4);
 	vmcs_writel(GUEST_CR4, cr4 | vmx_caps.cr4_fixed0);
 }
@@ -209,6 +214,8 @@ void vmx_set_sregs(struct minivm_vcpu *vcpu, const struct minivm_sregs *sregs)
 	vmcs_write32(GUEST_IDTR_LIMIT, sregs->idt.limit);
 	vmx->cr2 = sregs->cr2;
 	vmcs_writel(GUEST_CR3, sregs->cr3);
+	/* An event queued for re-delivery belongs to the state replaced. */
+	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, 0);
 	/* EFER first: set_cr0 derives LMA from EFER.LME and CR0.PG. */
 	vmcs_write64(GUEST_IA32_EFER, sregs->efer);
 	vmx_set_cr4(vmx, sregs->cr4);

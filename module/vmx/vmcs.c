@@ -212,7 +212,6 @@ static void set_real_mode_segment(unsigned long sel_field, u16 sel, u32 ar)
 #define AR_CODE_RX_ACCESSED	0x9b	/* present, S, type 11 */
 #define AR_LDT			0x82	/* present, type 2 */
 #define AR_TSS_BUSY		0x8b	/* present, type 11 */
-#define GUEST_DR7_RESET		0x400	/* bit 10 reads as 1 */
 
 /* The architectural state after RESET (SDM Vol. 3, Table 10-1). */
 void vmx_vmcs_reset_guest(struct vmx_vcpu *vmx)
@@ -246,7 +245,7 @@ void vmx_vmcs_reset_guest(struct vmx_vcpu *vmx)
 	vmx_set_cr4(vmx, 0);
 	vmcs_writel(GUEST_CR3, 0);
 
-	vmcs_writel(GUEST_DR7, GUEST_DR7_RESET);
+	vmcs_writel(GUEST_DR7, DR7_RESET_VALUE);
 	vmcs_write64(GUEST_IA32_DEBUGCTL, 0);
 	vmcs_write32(GUEST_SYSENTER_CS, 0);
 	vmcs_writel(GUEST_SYSENTER_ESP, 0);

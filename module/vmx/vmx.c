@@ -131,12 +131,15 @@ static void vmx_vcpu_run_end(struct minivm_vcpu *vcpu)
 /*
  * Host state that VM exit does not restore the way the thread had it
  * (SDM Vol. 3, 28.5): data segment selectors (loaded as null), FS/GS
- * selectors (null; their bases come from the VMCS), the LDT (unusable)
- * and the GDT limit (0xffff).
+ * selectors (null; their bases come from the VMCS), the LDT (unusable),
+ * the GDT limit (0xffff), DR7 (0x400) and IA32_DEBUGCTL (0). The user GS
+ * base (IA32_KERNEL_GS_BASE while in the kernel) is not switched at all,
+ * and a 64-bit guest's SWAPGS would change it.
  */
 struct host_segments {
 	u16 ds, es, fs, gs, ldt;
-	unsigned long user_gs_base;
+	unsigned long user_gs_base, dr7;
+	u64 debugctl;
 	struct desc_ptr gdt;
 };
 
@@ -148,8 +151,9 @@ static void save_host_segments(struct host_segments *s)
 	savesegment(gs, s->gs);
 	store_ldt(s->ldt);
 	native_store_gdt(&s->gdt);
-	if (s->gs)
-		rdmsrl(MSR_KERNEL_GS_BASE, s->user_gs_base);
+	rdmsrl(MSR_KERNEL_GS_BASE, s->user_gs_base);
+	get_debugreg(s->dr7, 7);
+	rdmsrl(MSR_IA32_DEBUGCTLMSR, s->debugctl);
 }
 
 static void restore_host_segments(struct vmx_vcpu *vmx,
@@ -166,22 +170,26 @@ static void restore_host_segments(struct vmx_vcpu *vmx,
 		loadsegment(fs, s->fs);
 		wrmsrl(MSR_FS_BASE, vmx->host_fs_base);
 	}
-	if (s->gs) {
+	if (s->gs)
 		load_gs_index(s->gs);
-		wrmsrl(MSR_KERNEL_GS_BASE, s->user_gs_base);
-	}
+	wrmsrl(MSR_KERNEL_GS_BASE, s->user_gs_base);
+	if (s->dr7 != DR7_RESET_VALUE)
+		set_debugreg(s->dr7, 7);
+	if (s->debugctl)
+		wrmsrl(MSR_IA32_DEBUGCTLMSR, s->debugctl);
 	/* VM exit left TR's limit at 0x67, hiding the I/O bitmap. */
 	invalidate_tss_limit();
 }
 
-static int fail_entry(struct minivm_vcpu *vcpu, u64 reason, u64 qual)
+static int fail_entry(struct minivm_vcpu *vcpu, u64 reason, u64 qual,
+		      int cpu)
 {
 	struct minivm_run *run = vcpu->run;
 
 	run->exit_reason = MINIVM_EXIT_FAIL_ENTRY;
 	run->fail_entry.hardware_entry_failure_reason = reason;
 	run->fail_entry.qualification = qual;
-	run->fail_entry.cpu = raw_smp_processor_id();
+	run->fail_entry.cpu = cpu;
 	return 0;
 }
 
@@ -190,10 +198,11 @@ static int vmx_vcpu_run_once(struct minivm_vcpu *vcpu)
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
 	struct host_segments segs;
 	u32 exit_reason = 0;
-	int failed;
+	int failed, cpu;
 
 	preempt_disable();
-	if (vmx->cpu != smp_processor_id()) {
+	cpu = smp_processor_id();
+	if (vmx->cpu != cpu) {
 		/* This CPU is not in VMX operation (hotplugged): give up. */
 		preempt_enable();
 		return -EIO;
@@ -214,6 +223,12 @@ static int vmx_vcpu_run_once(struct minivm_vcpu *vcpu)
 	if (!failed) {
 		exit_reason = vmcs_read32(VM_EXIT_REASON);
 		/*
+		 * Only now, before the thread can move: a migration clears
+		 * the VMCS and "launched" with it (vmx_vcpu_clear).
+		 */
+		if (!(exit_reason & VMX_EXIT_REASONS_FAILED_VMENTRY))
+			vmx->launched = true;
+		/*
 		 * An NMI that arrived in the guest exited to us unhandled;
 		 * hand it to the host's NMI handler before anything else.
 		 */
@@ -227,12 +242,12 @@ static int vmx_vcpu_run_once(struct minivm_vcpu *vcpu)
 	preempt_enable();
 
 	if (failed)
-		return fail_entry(vcpu, vmcs_read32(VM_INSTRUCTION_ERROR), 0);
+		return fail_entry(vcpu, vmcs_read32(VM_INSTRUCTION_ERROR), 0,
+				  cpu);
 	if (exit_reason & VMX_EXIT_REASONS_FAILED_VMENTRY)
 		return fail_entry(vcpu, exit_reason,
-				  vmcs_readl(EXIT_QUALIFICATION));
+				  vmcs_readl(EXIT_QUALIFICATION), cpu);
 
-	vmx->launched = true;
 	return vmx_handle_exit(vmx, (u16)exit_reason);
 }
 
@@ -243,6 +258,8 @@ static int vmx_vm_init(struct minivm *vm)
 
 static const struct minivm_backend_ops vmx_ops = {
 	.name			= "vmx",
+	.gpa_bits		= VMX_EPT_GPA_BITS,
+	.exit			= vmx_cpuhp_exit,
 	.hardware_enable	= vmx_hardware_enable,
 	.hardware_disable	= vmx_hardware_disable,
 	.vm_init		= vmx_vm_init,
@@ -264,7 +281,11 @@ static const struct minivm_backend_ops vmx_ops = {
 const struct minivm_backend_ops *minivm_vmx_probe(void)
 {
 	if (!vmx_probe_caps()) {
-		pr_err(MINIVM_PREFIX "VMX not supported by this CPU (or disabled by firmware); not loading\n");
+		pr_err(MINIVM_PREFIX "VMX not supported by this CPU (needs VMX with EPT and unrestricted guest, enabled by firmware); not loading\n");
+		return NULL;
+	}
+	if (vmx_cpuhp_init()) {
+		pr_err(MINIVM_PREFIX "cannot register for CPU hotplug\n");
 		return NULL;
 	}
 	return &vmx_ops;

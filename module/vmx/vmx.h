@@ -45,6 +45,12 @@ struct vmx_caps {
  */
 #define VMX_GUEST_SLICE_US	10000
 
+/* DR7 after reset and after every VM exit: only bit 10, which reads as 1. */
+#define DR7_RESET_VALUE		0x400
+
+/* A 4-level EPT maps 48 bits of guest-physical address space. */
+#define VMX_EPT_GPA_BITS	48
+
 extern struct vmx_caps vmx_caps;
 
 /* Per-VM state: the EPT. */
@@ -97,6 +103,8 @@ static inline struct vmx_vm *to_vmx_vm(struct minivm *vm)
 
 /* cpu.c: VMX operation on the host CPUs */
 bool vmx_probe_caps(void);
+int vmx_cpuhp_init(void);
+void vmx_cpuhp_exit(void);
 int vmx_hardware_enable(void);
 void vmx_hardware_disable(void);
 bool vmx_this_cpu_ready(void);

@@ -187,10 +187,10 @@ TEST(create_vcpu_ids)
 	EXPECT_ERRNO(EEXIST, __vm_create_vcpu(vm, 0));
 	EXPECT_ERRNO(EEXIST, __vm_create_vcpu(vm, 3));
 	EXPECT_ERRNO(EEXIST, __vm_create_vcpu(vm, MINIVM_MAX_VCPUS - 1));
-	/*
-	 * (Whether the id of a vCPU whose fd is closed can be reused is not
-	 * part of the contract, so it is not tested.)
-	 */
+	/* An id is free again once its vCPU fd is closed (and not mapped). */
+	ASSERT_EQ(0, close(fds[3]));
+	fds[3] = __vm_create_vcpu(vm, 3);
+	ASSERT_GE(fds[3], 0) TH_LOG("re-CREATE_VCPU(3): %s", errno_name(errno));
 	for (i = 0; i < MINIVM_MAX_VCPUS; i++)
 		close(fds[i]);
 	vm_free(vm);

@@ -8,8 +8,10 @@
  *   vCPU fd       RUN, register state, and an mmap()ed struct minivm_run
  *
  * Every structure has fixed-size fields and explicit padding; reserved and
- * padding fields must be zero on input (EINVAL otherwise) and are zero on
- * output, so they can be given a meaning later without a new ioctl.
+ * padding fields of ioctl arguments must be zero on input (EINVAL
+ * otherwise) and are zero on output, so they can be given a meaning later
+ * without a new ioctl. (The run area is shared memory, not an argument:
+ * its padding is ignored.)
  *
  * Documentation/api.rst describes every ioctl, its arguments and errors.
  */
@@ -137,7 +139,7 @@ struct minivm_sregs {
 struct minivm_run {
 	/* in */
 	__u8 immediate_exit;	/* non-zero: RUN returns EINTR at once */
-	__u8 padding1[7];	/* must be zero */
+	__u8 padding1[7];
 
 	/* out */
 	__u32 exit_reason;	/* MINIVM_EXIT_* */
@@ -158,18 +160,23 @@ struct minivm_run {
 			 */
 			__u64 data_offset;
 		} io;
-		/* MINIVM_EXIT_FAIL_ENTRY */
+		/*
+		 * MINIVM_EXIT_FAIL_ENTRY: the VM-instruction error number when
+		 * VMLAUNCH/VMRESUME itself failed, or the full VMX exit reason
+		 * (bit 31 set) when VM entry rejected the guest state.
+		 */
 		struct {
-			__u64 hardware_entry_failure_reason; /* VMX exit reason */
+			__u64 hardware_entry_failure_reason;
 			__u64 qualification;
 			__u32 cpu;
 			__u32 padding;
 		} fail_entry;
 		/*
 		 * MINIVM_EXIT_INTERNAL_ERROR. For UNHANDLED_EXIT and
-		 * DELIVERY_EV: data[0] = raw VMX exit reason, data[1] = exit
-		 * qualification, data[2] = guest RIP, data[3] = instruction
-		 * length, data[4] = IDT-vectoring information.
+		 * DELIVERY_EV (ndata = 6): data[0] = basic VMX exit reason,
+		 * data[1] = exit qualification, data[2] = guest RIP, data[3] =
+		 * instruction length, data[4] = IDT-vectoring information,
+		 * data[5] = guest-physical address (EPT exits 48/49, else 0).
 		 */
 		struct {
 			__u32 suberror;
