@@ -65,13 +65,15 @@ static bool adjust_controls(u32 required, u32 optional, u32 msr, u32 *result)
  * The VMX-preemption timer counts down at the TSC rate divided by
  * 2^IA32_VMX_MISC[4:0] and is reloaded from the VMCS on every entry.
  */
+#define VMX_MISC_TIMER_RATE_SHIFT	GENMASK_ULL(4, 0)
+
 static u32 preemption_timer_ticks(unsigned int usecs)
 {
 	u64 misc, ticks;
 
 	rdmsrl(MSR_IA32_VMX_MISC, misc);
 	ticks = ((u64)tsc_khz * usecs / 1000) >>
-		(misc & VMX_MISC_PREEMPTION_TIMER_RATE_MASK);
+		(misc & VMX_MISC_TIMER_RATE_SHIFT);
 	return clamp_t(u64, ticks, 1, U32_MAX);
 }
 
