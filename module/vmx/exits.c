@@ -188,7 +188,8 @@ static int handle_cr(struct vmx_vcpu *vmx, u32 exit_reason)
 		vmx_set_cr0(vmx, val);
 		break;
 	case 4:
-		if (!minivm_cr4_valid(val))
+		/* Also what this CPU can run, or the next entry would fail. */
+		if (!minivm_cr4_valid(val) || (val & ~vmx_caps.cr4_fixed1))
 			goto unhandled;
 		vmx_set_cr4(vmx, val);
 		break;
