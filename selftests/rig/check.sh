@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make check`: everything, from a clean clone on a fresh Debian 12 (root).
+#   1. scripts/install-deps.sh (installs only what is missing)
+#   2. build checks, one test each: minivm.ko against the 6.1 and the 6.12
+#      headers at W=1 with no compiler, objtool or modpost warning (each in
+#      its own copy of the tree under build/check/), minivm-run, the
+#      selftests
+#   3. the host unit tests (make unit)
+#   4. the VMX tier (Bochs, or QEMU+KVM with nested VMX) and the no-VMX tier
+#      (QEMU TCG), see run-tier.sh
+# Ends with one line "N passed, N failed[, N skipped]" over all of it and
+# exits non-zero on any failure. MINIVM_RIG_KERNEL=stock|minimal picks the
+# guests' kernel (`make check` forces stock, `make check-fast` minimal).
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+kernel=${MINIVM_RIG_KERNEL:-stock}
+start=$(now)
+passed=0 failed=0 skipped=0
+failures=()
+
+pass() { passed=$((passed + 1)); echo "ok: $*"; }
+fail() { failed=$((failed + 1)); failures+=("$*"); echo "FAILED: $*"; }
+section() { printf '\n===== %s =====\n' "$*"; }
+
+section "dependencies"
+if ! "$TOP_DIR/scripts/install-deps.sh"; then
+	fail "scripts/install-deps.sh"
+	echo "$passed passed, $failed failed"
+	exit 1
+fi
+
+mkdir -p "$RIG_OUT"
+exec 8>"$RIG_OUT/.lock"
+flock -n 8 || { rig_log "another check is running in this tree; waiting"; flock 8; }
+cd "$TOP_DIR" || exit 1
+
+# build_module SERIES: a fresh copy of the tree, built against SERIES'
+# headers; any warning fails it.
+build_module() {
+	local series=$1 kdir dir log
+	section "minivm.ko against the $series headers (W=1)"
+	kdir=$(scripts/find-kdir.sh "$series") || {
+		fail "no linux-headers for $series installed"
+		return
+	}
+	dir=$TOP_DIR/build/check/kernel-$series
+	log=$TOP_DIR/build/check/module-$series.log
+	rm -rf "$dir"
+	copy_tree "$dir"
+	if make -C "$dir" -j"${MINIVM_JOBS:-2}" module KDIR="$kdir" 2>&1 | tee "$log"; then
+		if grep -qiE 'warning:|WARNING: ' "$log"; then
+			fail "minivm.ko against $kdir: warnings (above)"
+		else
+			pass "minivm.ko against $kdir, no warnings"
+		fi
+	else
+		fail "minivm.ko against $kdir: build failed"
+	fi
+}
+build_module 6.1
+build_module 6.12
+
+for target in tool selftests; do
+	section "make $target"
+	if make -j"${MINIVM_JOBS:-2}" "$target"; then
+		pass "make $target"
+	else
+		fail "make $target"
+	fi
+done
+
+# The unit tests print TAP and end with "N passed, N failed".
+section "host unit tests (make unit)"
+log=$TOP_DIR/build/check/unit.log
+make unit 2>&1 | tee "$log"
+unit_rc=${PIPESTATUS[0]}
+summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+if [ -n "$summary" ]; then
+	up=$(echo "$summary" | awk '{ print $1 }')
+	uf=$(echo "$summary" | awk '{ print $3 }')
+	us=$(echo "$summary" | sed -n 's/.*, \([0-9]*\) skipped.*/\1/p')
+else
+	up=$(grep -E '^ok [0-9]+' "$log" | grep -vc '# *SKIP')
+	uf=$(grep -cE '^not ok [0-9]+' "$log")
+	us=$(grep -cE '^ok [0-9]+.*# *SKIP' "$log")
+fi
+up=${up:-0} uf=${uf:-0} us=${us:-0}
+passed=$((passed + up)) skipped=$((skipped + us))
+failed=$((failed + uf))
+[ "$uf" = 0 ] || failures+=("host unit tests: $uf failed")
+if [ "$unit_rc" != 0 ] && [ "$uf" = 0 ]; then
+	fail "make unit exited with status $unit_rc"
+elif [ "$up" = 0 ]; then
+	fail "make unit reported no tests"
+else
+	echo "host unit tests: $up passed, $uf failed, $us skipped"
+fi
+
+export RIG_COUNTS=$RIG_OUT/counts
+for tier in vmx novmx; do
+	section "tier $tier ($kernel kernel)"
+	: >"$RIG_COUNTS"
+	t0=$(now)
+	if ! "$RIG_DIR/run-tier.sh" "$tier" "$kernel"; then
+		failures+=("tier $tier")
+	fi
+	if [ -s "$RIG_COUNTS" ]; then
+		read -r p f s <"$RIG_COUNTS"
+		passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+		# None may be skipped under VMX: the skips count as skipped, and
+		# the tier as one more failure.
+		if [ "$tier" = vmx ] && [ "$s" != 0 ]; then
+			fail "tier vmx: $s tests skipped, and none may be"
+		fi
+	else
+		fail "tier $tier did not run"
+	fi
+	echo "tier $tier took $(( $(now) - t0 )) s"
+done
+
+section "summary"
+echo "kernel: $kernel; took $(( $(now) - start )) s"
+if [ ${#failures[@]} != 0 ]; then
+	echo "failures:"
+	printf '  %s\n' "${failures[@]}"
+fi
+if [ "$skipped" != 0 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
+[ "$failed" = 0 ] && [ ${#failures[@]} = 0 ]

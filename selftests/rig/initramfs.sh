@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# initramfs.sh OUT MODROOT PAYLOAD KO
+# Build the rig's initramfs (cpio newc, LZ4 legacy format) at OUT:
+#   /init, /rig/           this directory's init, guest scripts and
+#                          insmod-once
+#   /bin/busybox           Debian's busybox-static
+#   /lib/modules/rig/      kvm_intel and its dependencies, from MODROOT
+#                          (a /lib/modules/<release> tree), decompressed and
+#                          numbered in load order
+#   /minivm/               the payload (DESTDIR of the install targets)
+#   /minivm/minivm.ko      the module (KO; may be "" while developing)
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+[ $# = 4 ] || rig_die "usage: initramfs.sh OUT MODROOT PAYLOAD KO"
+out=$1 modroot=$2 payload=$3 ko=$4
+
+stage=$(mktemp -d "${TMPDIR:-/tmp}/minivm-initramfs.XXXXXX")
+trap 'rm -rf "$stage"' EXIT
+mkdir -p "$stage"/{bin,dev,proc,sys,tmp,rig,lib/modules/rig,minivm}
+
+bb=/bin/busybox
+readelf -l "$bb" | grep -q 'Requesting program interpreter' &&
+	rig_die "$bb is dynamically linked: install busybox-static"
+cp "$bb" "$stage/bin/busybox"
+ln -s busybox "$stage/bin/sh"
+# The kernel opens /dev/console for init before devtmpfs is mounted; init
+# reopens it itself too, so this node (root only) is a nicety.
+mknod "$stage/dev/console" c 5 1 2>/dev/null || true
+install -m 755 "$RIG_DIR/init" "$stage/init"
+install -m 755 "$RIG_DIR"/guest-*.sh "$stage/rig/"
+gcc -static -O2 -Wall -Wextra -Werror -o "$stage/rig/insmod-once" \
+	"$RIG_DIR/insmod-once.c"
+
+# kvm_intel's dependencies, as modules.dep lists them (a module's deps are
+# listed so that the last one must be loaded first).
+dep_line=$(grep -E '(^|/)kvm-intel\.ko(\.[a-z]+)?:' "$modroot/modules.dep") ||
+	rig_die "no kvm-intel module in $modroot"
+mods=$(echo "$dep_line" | tr -d ':' |
+	awk '{ for (i = NF; i > 1; i--) printf "%s ", $i; print $1 }')
+n=0
+for m in $mods; do
+	n=$((n + 1))
+	base=$(basename "$m"); base=${base%%.ko*}
+	dst="$stage/lib/modules/rig/$n-$base.ko"
+	case $m in
+	*.ko.xz)  xz -dc "$modroot/$m" >"$dst" ;;
+	*.ko.zst) zstd -qdc "$modroot/$m" >"$dst" ;;
+	*.ko.gz)  gzip -dc "$modroot/$m" >"$dst" ;;
+	*.ko)     cp "$modroot/$m" "$dst" ;;
+	esac
+done
+
+if [ -d "$payload" ]; then
+	cp -a "$payload/." "$stage/minivm/"
+fi
+if [ -n "$ko" ]; then
+	cp "$ko" "$stage/minivm/minivm.ko"
+fi
+
+mkdir -p "$(dirname "$out")"
+(cd "$stage" && find . -print0 | LC_ALL=C sort -z |
+	cpio --null -o -H newc --owner=0:0 --quiet) |
+	lz4 -l -9 -q -f - "$out"

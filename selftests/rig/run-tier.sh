@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run-tier.sh TIER KERNEL
+# Build the payload and initramfs for KERNEL (stock: Debian's 6.1 kernel;
+# minimal: the cached fast-mode kernel), boot it and judge the result.
+#   vmx     the selftests on a CPU with VMX: Bochs, or QEMU+KVM where the
+#           host has nested VMX (MINIVM_RIG_VMX=bochs|qemu-kvm forces one)
+#   novmx   QEMU TCG without VMX: the module must refuse to load
+#   demo    the VMX machine runs minivm-run on guests/hello.bin
+# Appends "PASSED FAILED SKIPPED" to $RIG_COUNTS when set (vmx, novmx).
+# MINIVM_RIG_TIMEOUT overrides the emulator's time limit (seconds).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+[ $# = 2 ] || rig_die "usage: run-tier.sh vmx|novmx|demo stock|minimal"
+tier=$1 kind=$2
+select_kernel "$kind"
+out=$RIG_OUT/$tier-$kind
+mkdir -p "$out"
+
+"$RIG_DIR/payload.sh" "$RIG_OUT/payload-$kind" "$KERNEL_KDIR"
+payload=$RIG_OUT/payload-$kind
+ko=$payload/minivm.ko
+[ -f "$ko" ] || ko=
+
+# Which emulator gives this tier its CPU.
+backend=qemu-tcg
+if [ "$tier" != novmx ]; then
+	backend=${MINIVM_RIG_VMX:-auto}
+	if [ "$backend" = auto ]; then
+		nested=$(cat /sys/module/kvm_intel/parameters/nested 2>/dev/null || true)
+		if [ -c /dev/kvm ] && [ -w /dev/kvm ] &&
+		   { [ "$nested" = Y ] || [ "$nested" = 1 ]; }; then
+			backend=qemu-kvm
+		else
+			backend=bochs
+		fi
+	fi
+	case $backend in
+	bochs) ;;
+	qemu-kvm) [ -w /dev/kvm ] || rig_die "MINIVM_RIG_VMX=qemu-kvm, but no usable /dev/kvm" ;;
+	*) rig_die "MINIVM_RIG_VMX must be bochs or qemu-kvm, not '$backend'" ;;
+	esac
+fi
+
+# The tests each tier must show results for.
+expected=$out/expected
+case $tier in
+vmx)
+	echo 00-rig-vmx >"$expected"
+	for t in "$payload/root/tests"/*; do
+		[ -f "$t" ] && [ -x "$t" ] && basename "$t"
+	done >>"$expected" || true
+	;;
+novmx) echo 00-rig-novmx >"$expected" ;;
+demo) : >"$expected" ;;
+*) rig_die "unknown tier '$tier'" ;;
+esac
+
+"$RIG_DIR/initramfs.sh" "$out/initrd" "$KERNEL_MODROOT" "$payload/root" "$ko"
+
+cmdline="console=ttyS0,115200 minivm.tier=$tier"
+# Bochs's Skylake-X reports the standard XSAVE size as the compacted one
+# (CPUID 0xd.1 EBX), so the kernel WARNs at boot when it uses the compacted
+# format; clearing XSAVEC (321) and XSAVES (323) makes it use the standard
+# one, whose size Bochs reports right.
+[ "$backend" = bochs ] && cmdline="$cmdline clearcpuid=321,323"
+# Bochs's TSC counts instructions while the kernel would take it for the
+# model's 3.5 GHz; tell the kernel the truth, so that its clock agrees with
+# the emulated timers and guest seconds are about wall seconds (see
+# boot-bochs.sh).
+[ "$backend" = bochs ] && cmdline="$cmdline tsc_early_khz=$(( $(bochs_ips) / 1000 ))"
+[ "$tier" = demo ] && cmdline="$cmdline quiet"
+cmdline="$cmdline ${MINIVM_RIG_CMDLINE:-}"
+
+# Two CPUs under VMX, so that the selftests really move vCPU threads
+# between CPUs (Bochs then needs about 1.6 times as long); one otherwise.
+if [ "$tier" = vmx ]; then
+	export MINIVM_RIG_CPUS=${MINIVM_RIG_CPUS:-2}
+else
+	export MINIVM_RIG_CPUS=${MINIVM_RIG_CPUS:-1}
+fi
+
+case $backend:$kind in
+bochs:stock) limit=1800 ;;
+bochs:*)     limit=900 ;;
+*)           limit=600 ;;
+esac
+limit=${MINIVM_RIG_TIMEOUT:-$limit}
+
+rig_log "tier $tier: kernel $KERNEL_NAME ($kind), emulator $backend ($MINIVM_RIG_CPUS CPUs), limit $limit s"
+console=$out/console.log report=$out/report.log
+rc=0
+case $backend in
+bochs)
+	"$RIG_DIR/iso.sh" "$out/boot.iso" "$KERNEL_IMAGE" "$out/initrd" "$cmdline"
+	"$RIG_DIR/boot-bochs.sh" "$out/boot.iso" "$console" "$report" "$limit" ||
+		rc=$?
+	;;
+qemu-kvm|qemu-tcg)
+	"$RIG_DIR/boot-qemu.sh" "${backend#qemu-}" "$KERNEL_IMAGE" "$out/initrd" \
+		"$cmdline" "$console" "$report" "$limit" || rc=$?
+	;;
+esac
+
+if [ "$tier" = demo ]; then
+	[ "$rc" = 0 ] || exit "$rc"
+	grep -q '^=== minivm-rig: exit demo 0 ===' "$report"
+	exit
+fi
+
+skip_fails=0
+[ "$tier" = vmx ] && skip_fails=1
+counts=$out/counts
+: >"$counts"
+rig_log "tier $tier ($backend, $KERNEL_NAME): results"
+status=0
+"$RIG_DIR/parse.sh" "$report" "$console" "$expected" "$skip_fails" "$counts" ||
+	status=1
+read -r p f s <"$counts"
+echo "rig: tier $tier ($backend, $KERNEL_NAME): $p passed, $f failed, $s skipped"
+[ -n "${RIG_COUNTS:-}" ] && echo "$p $f $s" >>"$RIG_COUNTS"
+if [ "$status" != 0 ]; then
+	rig_log "logs: $console (kernel), $report (tests)"
+	[ "$backend" != bochs ] || rig_log "Bochs's own log: $console.bochs"
+fi
+exit $status
