@@ -4,11 +4,12 @@
 #   make            minivm.ko (against KDIR), minivm-run, the selftests
 #   make check      everything, host unit tests, then the emulated-VMX rig
 #   make demo       boot the emulated machine and run a greeting guest
+#   make bench      minivm against kvm_intel in the emulated machine
 # README.md explains each; selftests/rig/ holds the emulator rig.
 
 KDIR ?= $(shell $(CURDIR)/scripts/find-kdir.sh)
 
-.PHONY: all module tool selftests unit deps check demo clean
+.PHONY: all module tool selftests unit deps check demo bench clean
 
 all: module tool selftests
 
@@ -42,6 +43,11 @@ check-fast:
 
 demo:
 	selftests/rig/demo.sh
+
+# exit_bench under minivm and under kvm_intel in one Bochs boot (not part
+# of check); minimal kernel when cached, MINIVM_RIG_KERNEL=stock forces it.
+bench:
+	selftests/rig/bench.sh
 
 clean:
 	@if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi

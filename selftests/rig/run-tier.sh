@@ -8,12 +8,13 @@
 #           host has nested VMX (MINIVM_RIG_VMX=bochs|qemu-kvm forces one)
 #   novmx   QEMU TCG without VMX: the module must refuse to load
 #   demo    the VMX machine runs minivm-run on guests/hello.bin
+#   bench   the VMX machine runs bench/exit_bench (minivm against kvm_intel)
 # Appends "PASSED FAILED SKIPPED" to $RIG_COUNTS when set (vmx, novmx).
 # MINIVM_RIG_TIMEOUT overrides the emulator's time limit (seconds).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-[ $# = 2 ] || rig_die "usage: run-tier.sh vmx|novmx|demo stock|minimal"
+[ $# = 2 ] || rig_die "usage: run-tier.sh vmx|novmx|demo|bench stock|minimal"
 tier=$1 kind=$2
 select_kernel "$kind"
 out=$RIG_OUT/$tier-$kind
@@ -54,7 +55,7 @@ vmx)
 	done >>"$expected" || true
 	;;
 novmx) echo 00-rig-novmx >"$expected" ;;
-demo) : >"$expected" ;;
+demo|bench) : >"$expected" ;;
 *) rig_die "unknown tier '$tier'" ;;
 esac
 
@@ -71,7 +72,7 @@ cmdline="console=ttyS0,115200 minivm.tier=$tier"
 # the emulated timers and guest seconds are about wall seconds (see
 # boot-bochs.sh).
 [ "$backend" = bochs ] && cmdline="$cmdline tsc_early_khz=$(( $(bochs_ips) / 1000 ))"
-[ "$tier" = demo ] && cmdline="$cmdline quiet"
+case $tier in demo|bench) cmdline="$cmdline quiet" ;; esac
 cmdline="$cmdline ${MINIVM_RIG_CMDLINE:-}"
 
 # Two CPUs under VMX, so that the selftests really move vCPU threads
@@ -108,6 +109,24 @@ if [ "$tier" = demo ]; then
 	[ "$rc" = 0 ] || exit "$rc"
 	grep -q '^=== minivm-rig: exit demo 0 ===' "$report"
 	exit
+fi
+if [ "$tier" = bench ]; then
+	# exit_bench's output (its table last) again, after the boot noise,
+	# and kept in $out/bench.txt.
+	sed -n '/^=== minivm-rig: run exit_bench ===/,/^=== minivm-rig: exit /p' \
+		"$report" | tr -d '\r' | sed '1d;$d' >"$out/bench.txt"
+	rig_log "bench ($backend, $KERNEL_NAME, $MINIVM_RIG_CPUS CPU): $out/bench.txt"
+	cat "$out/bench.txt"
+	status=0
+	[ "$rc" = 0 ] || status=$rc
+	grep -q '^=== minivm-rig: exit exit_bench 0 ===' "$report" || status=1
+	if grep -aE 'Oops: |BUG: |kernel BUG at|WARNING: CPU:|WARNING: at |Call Trace:|Kernel panic' \
+			"$console" "$report"; then
+		rig_log "the guest kernel's log shows a problem: $console"
+		status=1
+	fi
+	[ "$status" = 0 ] || rig_log "bench failed; logs: $console, $report"
+	exit $status
 fi
 
 skip_fails=0
