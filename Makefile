@@ -47,7 +47,7 @@ demo:
 # exit_bench under minivm and under kvm_intel in one Bochs boot (not part
 # of check); minimal kernel when cached, MINIVM_RIG_KERNEL=stock forces it.
 bench:
-	selftests/rig/bench.sh
+	selftests/rig/demo.sh bench
 
 clean:
 	@if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
