@@ -25,7 +25,7 @@ packages=(
 	linux-image-amd64 linux-headers-amd64
 	bochs bochs-term bochsbios vgabios
 	qemu-system-x86
-	busybox-static xorriso isolinux syslinux-common cpio lz4 xz-utils
+	busybox-static xorriso isolinux syslinux-common cpio lz4 xz-utils zstd
 	linux-source-6.1
 	bc flex bison libelf-dev libssl-dev kmod
 )
@@ -71,10 +71,23 @@ if [ ${#missing[@]} != 0 ]; then
 	apt_install "${missing[@]}"
 fi
 
-# 2. The 6.1 headers that match the newest installed 6.1 image.
-image=$(installed_matching 'linux-image-6.1.*-amd64' |
-	grep -E '^linux-image-6\.1\.0-[0-9]+-amd64$' | tail -n 1 || true)
-[ -n "$image" ] || { say "no linux-image-6.1.0-*-amd64 installed" >&2; exit 1; }
+# 2. The 6.1 image the linux-image-amd64 metapackage points at, and its
+# headers. An older ABI left installed may no longer be in the archive,
+# so follow the metapackage (upgrading it if its image is missing) rather
+# than whatever image happens to be newest on the machine.
+meta_abi() {
+	dpkg-query -W -f='${Depends}' linux-image-amd64 |
+		grep -oE 'linux-image-6\.1\.0-[0-9]+-amd64' | head -n 1
+}
+image=$(meta_abi || true)
+if [ -z "$image" ] || ! installed "$image"; then
+	apt_install linux-image-amd64 linux-headers-amd64
+	image=$(meta_abi || true)
+fi
+if [ -z "$image" ] || ! installed "$image"; then
+	say "linux-image-amd64 does not lead to an installed 6.1 image" >&2
+	exit 1
+fi
 abi=${image#linux-image-}
 version=$(dpkg-query -W -f='${Version}' "$image")
 if ! installed "linux-headers-$abi"; then

@@ -27,6 +27,7 @@ LABEL rig
   APPEND $cmdline
 CFG
 mkdir -p "$(dirname "$out")"
+rm -f "$out"	# so that a failed xorriso cannot leave an old ISO behind
 xorriso -as mkisofs -quiet -o "$out" -b isolinux/isolinux.bin \
 	-c isolinux/boot.cat -no-emul-boot -boot-load-size 4 -boot-info-table \
 	"$stage" 2>&1 | grep -v '^xorriso.*libburn\|^$' >&2 || true

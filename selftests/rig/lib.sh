@@ -17,6 +17,11 @@ INIT_MARKER='=== minivm-rig: init'
 # Bochs's instructions per emulated second (boot-bochs.sh).
 bochs_ips() { echo "${MINIVM_BOCHS_IPS:-60000000}"; }
 
+# What the kernel prints for an oops, BUG, WARN, lockup or panic (an ERE;
+# not any "WARNING:": a boot note about RETBleed uses that word).
+KERNEL_TROUBLE_RE='Oops: |BUG: |kernel BUG at|WARNING: CPU:|WARNING: at |\[ cut here \]|Call Trace:|general protection fault|soft lockup|hard LOCKUP|blocked for more than|self-detected stall|detected stalls on|Kernel panic|UBSAN: |KASAN: |kernel tried to execute'
+export KERNEL_TROUBLE_RE
+
 rig_log() { printf 'rig: %s\n' "$*" >&2; }
 rig_die() { printf 'rig: error: %s\n' "$*" >&2; exit 1; }
 

@@ -44,13 +44,7 @@ function verdict(name, rc,    bad) {
 BEGIN {
 	while ((getline line < expected) > 0)
 		if (line != "") want[line] = 1
-	# What the kernel prints for an oops, BUG, WARN, lockup or panic
-	# (not any "WARNING:": a boot note about RETBleed uses that word).
-	bad_re = "Oops: |BUG: |kernel BUG at|WARNING: CPU:|WARNING: at |" \
-		 "\\[ cut here \\]|Call Trace:|general protection fault|" \
-		 "soft lockup|hard LOCKUP|blocked for more than|" \
-		 "self-detected stall|detected stalls on|Kernel panic|" \
-		 "UBSAN: |KASAN: |kernel tried to execute"
+	bad_re = ENVIRON["KERNEL_TROUBLE_RE"]	# lib.sh
 }
 # The console: only the kernel writes there.
 FILENAME ~ /console$/ { if ($0 ~ bad_re) kbad = kbad "  " $0 "\n"; next }

@@ -120,8 +120,7 @@ if [ "$tier" = bench ]; then
 	status=0
 	[ "$rc" = 0 ] || status=$rc
 	grep -q '^=== minivm-rig: exit exit_bench 0 ===' "$report" || status=1
-	if grep -aE 'Oops: |BUG: |kernel BUG at|WARNING: CPU:|WARNING: at |Call Trace:|Kernel panic' \
-			"$console" "$report"; then
+	if grep -aE "$KERNEL_TROUBLE_RE" "$console" "$report"; then
 		rig_log "the guest kernel's log shows a problem: $console"
 		status=1
 	fi
