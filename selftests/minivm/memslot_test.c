@@ -415,4 +415,34 @@ TEST_F(memslot, delete_used_slot)
 	vm->mem[1].used = false;
 }
 
+/*
+ * Slot memory that userspace unmaps after registering it, before the
+ * guest touched it: the module cannot pin the page, RUN fails with
+ * EFAULT, and the VM is not dead: with the memory mapped again the guest
+ * carries on.
+ */
+TEST_F(memslot, unmapped_after_register)
+{
+	struct minivm_vm *vm = self->vm;
+	struct minivm_vcpu *vcpu;
+	uint32_t *data;
+
+	vm_add_memory(vm, 0, 0, GUEST_MEM_SIZE);
+	vm_load_guest(vm, GUEST_CODE_GPA, GUEST(read_slot1));
+	data = vm_add_memory(vm, 1, 0x10000, PAGE);
+	vcpu = vm_vcpu_add(vm, 0);
+	vcpu_set_real_mode_entry(vcpu, 0, GUEST_CODE_GPA, GUEST_STACK_TOP);
+
+	ASSERT_EQ(0, munmap(data, PAGE));
+	ASSERT_RUN_ERRNO(vcpu, EFAULT, -1);
+	ASSERT_RUN_ERRNO(vcpu, EFAULT, -1);
+
+	/* The same address mapped again: the slot is backed once more. */
+	ASSERT_EQ(data, mmap(data, PAGE, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0));
+	*data = 0x600df00d;
+	ASSERT_RUN_IO(vcpu, MINIVM_EXIT_IO_OUT, 0x30, 4);
+	EXPECT_EQ(0x600df00d, vcpu_io_data(vcpu));
+}
+
 TEST_HARNESS_MAIN
