@@ -62,6 +62,9 @@ build_module() {
 			fail "minivm.ko against $kdir: warnings (above)"
 		else
 			pass "minivm.ko against $kdir, no warnings"
+			# The tiers boot this kernel: payload.sh reuses the build.
+			export MINIVM_RIG_KO=$dir/module/minivm.ko
+			export MINIVM_RIG_KO_KDIR=$kdir
 		fi
 	else
 		fail "minivm.ko against $kdir: build failed"

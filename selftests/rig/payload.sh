@@ -5,7 +5,9 @@
 # Build what goes into the guest:
 #   OUT/tree/        a copy of the source tree; minivm.ko is built there
 #                    against KDIR (so builds for other kernels never share
-#                    objects), leaving OUT/minivm.ko
+#                    objects), leaving OUT/minivm.ko; when check.sh has
+#                    already built it against KDIR (MINIVM_RIG_KO and
+#                    MINIVM_RIG_KO_KDIR), that build is copied instead
 #   OUT/root/        DESTDIR of `make install` of userspace-tool (bin/,
 #                    guests/, tests/) and selftests/minivm (tests/)
 # MINIVM_RIG_ALLOW_MISSING=1 (while the pieces are being written) turns a
@@ -28,11 +30,14 @@ missing() {
 
 mkdir -p "$out"
 rm -f "$out/minivm.ko"
-copy_tree "$out/tree"
-if make -C "$out/tree" -j"$jobs" module KDIR="$kdir" >"$out/module.log" 2>&1; then
+if [ "${MINIVM_RIG_KO_KDIR:-}" = "$kdir" ] && [ -f "${MINIVM_RIG_KO:-}" ]; then
+	# check.sh already built (and warning-checked) it against this KDIR.
+	cp "$MINIVM_RIG_KO" "$out/minivm.ko"
+elif copy_tree "$out/tree" &&
+   make -C "$out/tree" -j"$jobs" module KDIR="$kdir" >"$out/module.log" 2>&1; then
 	cp "$out/tree/module/minivm.ko" "$out/minivm.ko"
 else
-	cat "$out/module.log" >&2
+	if [ -f "$out/module.log" ]; then cat "$out/module.log" >&2; fi
 	missing "building minivm.ko against $kdir failed"
 fi
 
