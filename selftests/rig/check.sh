@@ -62,9 +62,12 @@ build_module() {
 			fail "minivm.ko against $kdir: warnings (above)"
 		else
 			pass "minivm.ko against $kdir, no warnings"
-			# The tiers boot this kernel: payload.sh reuses the build.
-			export MINIVM_RIG_KO=$dir/module/minivm.ko
-			export MINIVM_RIG_KO_KDIR=$kdir
+			# The stock tiers boot this kernel: payload.sh reuses
+			# the build (it checks that the KDIR matches).
+			if [ "$series" = 6.1 ]; then
+				export MINIVM_RIG_KO=$dir/module/minivm.ko
+				export MINIVM_RIG_KO_KDIR=$kdir
+			fi
 		fi
 	else
 		fail "minivm.ko against $kdir: build failed"
