@@ -37,6 +37,8 @@
 #define MINIVM_CREATE_VM		_IO(MINIVMIO, 0x01) /* arg: 0 */
 #define MINIVM_CHECK_EXTENSION		_IO(MINIVMIO, 0x03) /* arg: MINIVM_CAP_* */
 #define MINIVM_GET_VCPU_MMAP_SIZE	_IO(MINIVMIO, 0x04)
+#define MINIVM_GET_SUPPORTED_CPUID	_IOWR(MINIVMIO, 0x05, struct minivm_cpuid)
+#define MINIVM_GET_MSR_INDEX_LIST	_IOWR(MINIVMIO, 0x06, struct minivm_msr_list)
 
 /*
  * Capabilities for MINIVM_CHECK_EXTENSION (also accepted on a VM fd).
@@ -48,11 +50,22 @@
 #define MINIVM_CAP_MAX_VCPUS		3 /* number of vCPUs per VM */
 #define MINIVM_CAP_UNRESTRICTED_GUEST	4 /* 1: vCPUs start in real mode */
 #define MINIVM_CAP_IMMEDIATE_EXIT	5 /* 1: minivm_run.immediate_exit */
+#define MINIVM_CAP_LONG_MODE		6 /* 1: 64-bit guests, SET_SREGS in any mode */
+#define MINIVM_CAP_MMIO			7 /* 1: MINIVM_EXIT_MMIO, in-kernel decoder */
+#define MINIVM_CAP_READONLY_MEM		8 /* 1: MINIVM_MEM_READONLY slots */
+#define MINIVM_CAP_CPUID		9 /* 1: GET_SUPPORTED_CPUID, SET/GET_CPUID */
+#define MINIVM_CAP_MSRS			10 /* 1: GET/SET_MSRS, GET_MSR_INDEX_LIST */
+#define MINIVM_CAP_X86_USER_SPACE_MSR	11 /* mask of MINIVM_MSR_EXIT_* for ENABLE_CAP */
+#define MINIVM_CAP_XSAVE		12 /* 1: GET/SET_XSAVE, GET/SET_XCRS */
+#define MINIVM_CAP_DEBUGREGS		13 /* 1: GET/SET_DEBUGREGS */
+#define MINIVM_CAP_VCPU_EVENTS		14 /* 1: GET/SET_VCPU_EVENTS (exceptions) */
+#define MINIVM_CAP_STRING_IO		15 /* 1: INS/OUTS exit with count >= 1 */
 
 /* ---- VM ioctls ---- */
 #define MINIVM_CREATE_VCPU		_IO(MINIVMIO, 0x41) /* arg: vCPU id */
 #define MINIVM_SET_USER_MEMORY_REGION	_IOW(MINIVMIO, 0x46, \
 					     struct minivm_userspace_memory_region)
+#define MINIVM_ENABLE_CAP		_IOW(MINIVMIO, 0x47, struct minivm_enable_cap)
 
 /* ---- vCPU ioctls ---- */
 #define MINIVM_RUN			_IO(MINIVMIO, 0x80)
@@ -60,12 +73,27 @@
 #define MINIVM_SET_REGS			_IOW(MINIVMIO, 0x82, struct minivm_regs)
 #define MINIVM_GET_SREGS		_IOR(MINIVMIO, 0x83, struct minivm_sregs)
 #define MINIVM_SET_SREGS		_IOW(MINIVMIO, 0x84, struct minivm_sregs)
+#define MINIVM_GET_MSRS			_IOWR(MINIVMIO, 0x85, struct minivm_msrs)
+#define MINIVM_SET_MSRS			_IOW(MINIVMIO, 0x86, struct minivm_msrs)
+#define MINIVM_SET_CPUID		_IOW(MINIVMIO, 0x87, struct minivm_cpuid)
+#define MINIVM_GET_CPUID		_IOWR(MINIVMIO, 0x88, struct minivm_cpuid)
+#define MINIVM_GET_XSAVE		_IOR(MINIVMIO, 0x89, struct minivm_xsave)
+#define MINIVM_SET_XSAVE		_IOW(MINIVMIO, 0x8a, struct minivm_xsave)
+#define MINIVM_GET_XCRS			_IOR(MINIVMIO, 0x8b, struct minivm_xcrs)
+#define MINIVM_SET_XCRS			_IOW(MINIVMIO, 0x8c, struct minivm_xcrs)
+#define MINIVM_GET_DEBUGREGS		_IOR(MINIVMIO, 0x8d, struct minivm_debugregs)
+#define MINIVM_SET_DEBUGREGS		_IOW(MINIVMIO, 0x8e, struct minivm_debugregs)
+#define MINIVM_GET_VCPU_EVENTS		_IOR(MINIVMIO, 0x8f, struct minivm_vcpu_events)
+#define MINIVM_SET_VCPU_EVENTS		_IOW(MINIVMIO, 0x90, struct minivm_vcpu_events)
 
 /*
  * MINIVM_SET_USER_MEMORY_REGION: map [guest_phys_addr, +memory_size) onto
  * the caller's memory at userspace_addr. memory_size 0 deletes the slot.
- * No flags are defined yet: flags must be 0.
+ * MINIVM_MEM_READONLY: guest reads come from the memory, guest writes exit
+ * as MINIVM_EXIT_MMIO writes (a ROM, or flash). Other flags: EINVAL.
  */
+#define MINIVM_MEM_READONLY	(1U << 1)
+
 struct minivm_userspace_memory_region {
 	__u32 slot;
 	__u32 flags;
@@ -112,7 +140,139 @@ struct minivm_sregs {
 	struct minivm_dtable gdt, idt;
 	__u64 cr0, cr2, cr3, cr4;
 	__u64 efer;
-	__u64 reserved[8];	/* must be zero */
+	__u64 cr8;		/* the task priority, TPR[7:4] */
+	__u64 apic_base;	/* IA32_APIC_BASE */
+	__u64 reserved[6];	/* must be zero */
+};
+
+/*
+ * MINIVM_ENABLE_CAP (VM fd): turn on optional behaviour. flags, the unused
+ * args and reserved must be zero.
+ *   MINIVM_CAP_X86_USER_SPACE_MSR: args[0] is a mask of MINIVM_MSR_EXIT_*;
+ *   a guest RDMSR/WRMSR of that kind exits to userspace
+ *   (MINIVM_EXIT_X86_RDMSR/WRMSR) instead of raising #GP in the guest.
+ */
+struct minivm_enable_cap {
+	__u32 cap;
+	__u32 flags;
+	__u64 args[4];
+	__u64 reserved[4];
+};
+
+#define MINIVM_MSR_EXIT_UNKNOWN	(1U << 0) /* an MSR minivm does not know */
+#define MINIVM_MSR_EXIT_INVAL	(1U << 1) /* a known MSR, a value it refuses */
+
+/*
+ * MSRs (vCPU GET/SET_MSRS). nmsrs entries follow the header; at most
+ * MINIVM_MAX_MSR_ENTRIES per call. The ioctl returns how many entries it
+ * processed, in order; it stops at the first MSR it does not know or
+ * whose value it refuses.
+ */
+#define MINIVM_MAX_MSR_ENTRIES	256
+struct minivm_msr_entry {
+	__u32 index;
+	__u32 reserved;		/* must be zero */
+	__u64 data;
+};
+
+struct minivm_msrs {
+	__u32 nmsrs;
+	__u32 padding;		/* must be zero */
+	struct minivm_msr_entry entries[];
+};
+
+/*
+ * MINIVM_GET_MSR_INDEX_LIST (system): the MSRs GET/SET_MSRS accept. In:
+ * nmsrs = room in indices[]; out: nmsrs = how many there are. E2BIG (with
+ * nmsrs set) when the room is too small.
+ */
+struct minivm_msr_list {
+	__u32 nmsrs;
+	__u32 indices[];
+};
+
+/*
+ * CPUID. GET_SUPPORTED_CPUID (system) returns what minivm can offer on
+ * this host; SET_CPUID (vCPU) sets the table the guest's CPUID is answered
+ * from, and refuses (EINVAL) a feature bit that the supported table does
+ * not have. A leaf not in the table answers like the highest basic leaf,
+ * as hardware does. In: nent = room (GET) or count (SET), at most
+ * MINIVM_MAX_CPUID_ENTRIES; E2BIG (nent set) when the room is too small.
+ */
+#define MINIVM_MAX_CPUID_ENTRIES	128
+#define MINIVM_CPUID_FLAG_SIGNIFICANT_INDEX	(1U << 0)
+
+struct minivm_cpuid_entry {
+	__u32 function;
+	__u32 index;
+	__u32 flags;		/* MINIVM_CPUID_FLAG_* */
+	__u32 eax, ebx, ecx, edx;
+	__u32 padding;		/* must be zero */
+};
+
+struct minivm_cpuid {
+	__u32 nent;
+	__u32 padding;		/* must be zero */
+	struct minivm_cpuid_entry entries[];
+};
+
+/* The minivm hypervisor leaves (CPUID 0x40000000: max leaf, "MiniVMMiniVM"). */
+#define MINIVM_CPUID_SIGNATURE		0x40000000
+#define MINIVM_CPUID_SIGNATURE_EBX	0x696e694d /* "Mini" */
+#define MINIVM_CPUID_SIGNATURE_ECX	0x4d4d5756 /* "VMMi" */
+#define MINIVM_CPUID_SIGNATURE_EDX	0x4d56696e /* "niVM" */
+
+/*
+ * FPU/SSE/AVX state (vCPU GET/SET_XSAVE) in the standard (non-compacted)
+ * XSAVE format of the SDM, legacy area first. XSTATE_BV says which
+ * components are present; the guest's PKRU is the PKRU component.
+ */
+struct minivm_xsave {
+	__u32 region[1024];
+};
+
+/* Extended control registers (vCPU GET/SET_XCRS): today only XCR0. */
+#define MINIVM_MAX_XCRS	16
+struct minivm_xcr {
+	__u32 xcr;
+	__u32 reserved;		/* must be zero */
+	__u64 value;
+};
+
+struct minivm_xcrs {
+	__u32 nr_xcrs;
+	__u32 flags;		/* must be zero */
+	struct minivm_xcr xcrs[MINIVM_MAX_XCRS];
+	__u64 padding[16];	/* must be zero */
+};
+
+/* Debug registers (vCPU GET/SET_DEBUGREGS). */
+struct minivm_debugregs {
+	__u64 db[4];
+	__u64 dr6;
+	__u64 dr7;
+	__u64 flags;		/* must be zero */
+	__u64 reserved[9];	/* must be zero */
+};
+
+/*
+ * Events pending for delivery at the next entry (vCPU GET/SET_VCPU_EVENTS).
+ * exception.injected: the exception (vector nr, with error_code when
+ * has_error_code) is delivered through the guest's IDT when the vCPU next
+ * runs; SET_VCPU_EVENTS with injected 0 drops any pending one. Vectors 2
+ * (NMI) and above 31 are not exceptions: EINVAL.
+ */
+struct minivm_vcpu_events {
+	struct {
+		__u8  injected;
+		__u8  nr;
+		__u8  has_error_code;
+		__u8  padding;		/* must be zero */
+		__u32 error_code;
+	} exception;
+	__u32 flags;			/* must be zero */
+	__u32 padding;			/* must be zero */
+	__u64 reserved[6];		/* must be zero */
 };
 
 /* minivm_run.exit_reason */
@@ -123,6 +283,9 @@ struct minivm_sregs {
 #define MINIVM_EXIT_FAIL_ENTRY		4
 #define MINIVM_EXIT_INTR		5 /* a signal; RUN returned EINTR */
 #define MINIVM_EXIT_INTERNAL_ERROR	6
+#define MINIVM_EXIT_MMIO		7
+#define MINIVM_EXIT_X86_RDMSR		8
+#define MINIVM_EXIT_X86_WRMSR		9
 
 #define MINIVM_EXIT_IO_IN		0
 #define MINIVM_EXIT_IO_OUT		1
@@ -130,6 +293,13 @@ struct minivm_sregs {
 /* minivm_run.internal.suberror */
 #define MINIVM_INTERNAL_ERROR_UNHANDLED_EXIT	1 /* data: see below */
 #define MINIVM_INTERNAL_ERROR_DELIVERY_EV	2 /* exit while delivering an event */
+/*
+ * An MMIO access by an instruction the in-kernel emulator does not know:
+ * data[0] = guest RIP, data[1] = guest-physical address, data[2] = number
+ * of instruction bytes (up to 15) in data[3..4], byte i at bits 8*(i%8)
+ * of data[3 + i/8]. ndata = 5.
+ */
+#define MINIVM_INTERNAL_ERROR_EMULATION		3
 
 /*
  * The run area: mmap() MINIVM_GET_VCPU_MMAP_SIZE bytes of a vCPU fd at
@@ -152,11 +322,16 @@ struct minivm_run {
 			__u8  direction;	/* MINIVM_EXIT_IO_IN/OUT */
 			__u8  size;		/* 1, 2 or 4 bytes */
 			__u16 port;
-			__u32 count;		/* always 1 for now */
 			/*
-			 * Offset of the data from the start of the run area.
-			 * OUT: the bytes written. IN: userspace stores the
-			 * bytes to read there; the next RUN completes the IN.
+			 * Number of size-byte items: 1 for IN/OUT, up to
+			 * what fits the data buffer for INS/OUTS.
+			 */
+			__u32 count;
+			/*
+			 * Offset of the data (count * size bytes) from the
+			 * start of the run area. OUT: the bytes written.
+			 * IN: userspace stores the bytes to read there; the
+			 * next RUN completes the IN.
 			 */
 			__u64 data_offset;
 		} io;
@@ -171,6 +346,35 @@ struct minivm_run {
 			__u32 cpu;
 			__u32 padding;
 		} fail_entry;
+		/*
+		 * MINIVM_EXIT_MMIO: a guest access of len bytes (1, 2, 4 or
+		 * 8) to phys_addr, which no slot backs (or a write to a
+		 * read-only slot). Write: data holds the bytes. Read:
+		 * userspace stores the bytes in data; the next RUN completes
+		 * the instruction.
+		 */
+		struct {
+			__u64 phys_addr;
+			__u8  data[8];
+			__u32 len;
+			__u8  is_write;
+			__u8  padding[3];
+		} mmio;
+		/*
+		 * MINIVM_EXIT_X86_RDMSR/WRMSR (see MINIVM_ENABLE_CAP).
+		 * reason: the MINIVM_MSR_EXIT_* that applied. RDMSR:
+		 * userspace stores data; WRMSR: data is what the guest
+		 * wrote. error non-zero on the next RUN raises #GP in the
+		 * guest instead of completing the access.
+		 */
+		struct {
+			__u8  error;
+			__u8  padding[3];
+			__u32 reason;
+			__u32 index;
+			__u32 padding2;
+			__u64 data;
+		} msr;
 		/*
 		 * MINIVM_EXIT_INTERNAL_ERROR. For UNHANDLED_EXIT and
 		 * DELIVERY_EV (ndata = 6): data[0] = basic VMX exit reason,
