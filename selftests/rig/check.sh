@@ -85,16 +85,21 @@ for target in tool selftests; do
 	fi
 done
 
-# The unit tests print TAP and end with "N passed, N failed".
+# Each unit-test binary that make unit runs prints TAP and ends with its
+# own "N passed, N failed[, N skipped]" line; the counts are the sums over
+# every such line (not only the last one, which is just the last binary's).
 section "host unit tests (make unit)"
 log=$TOP_DIR/build/check/unit.log
 make unit 2>&1 | tee "$log"
 unit_rc=${PIPESTATUS[0]}
-summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
-if [ -n "$summary" ]; then
-	up=$(echo "$summary" | awk '{ print $1 }')
-	uf=$(echo "$summary" | awk '{ print $3 }')
-	us=$(echo "$summary" | sed -n 's/.*, \([0-9]*\) skipped.*/\1/p')
+if grep -qE '^[0-9]+ passed, [0-9]+ failed' "$log"; then
+	read -r up uf us < <(awk '
+		/^[0-9]+ passed, [0-9]+ failed/ {
+			p += $1; f += $3
+			if (match($0, /, [0-9]+ skipped/))
+				s += substr($0, RSTART + 2, RLENGTH - 10)
+		}
+		END { print p + 0, f + 0, s + 0 }' "$log")
 else
 	up=$(grep -E '^ok [0-9]+' "$log" | grep -vc '# *SKIP')
 	uf=$(grep -cE '^not ok [0-9]+' "$log")
