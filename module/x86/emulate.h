@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * x86 MMIO emulator: decode the instruction at CS:RIP and execute it,
+ * turning accesses to guest-physical addresses that no RAM backs into
+ * MMIO callbacks. Pure code: no kernel dependencies (see types.h).
+ */
+#ifndef MINIVM_X86_EMULATE_H
+#define MINIVM_X86_EMULATE_H
+
+#include "types.h"
+#include "decode.h"
+#include "walk.h"
+
+/* Return codes of x86_emulate() and of the callbacks. */
+enum x86_emu_result {
+	/* done: ctxt->gpr/rip/rflags hold the new state */
+	X86EMU_OK = 0,
+	/*
+	 * an MMIO read needs data from userspace: no state was changed;
+	 * run x86_emulate() again, from scratch, once the data is there
+	 */
+	X86EMU_MMIO_PENDING,
+	/*
+	 * not an instruction we emulate (or a form we don't):
+	 * ctxt->insn_bytes/insn_len say what it was
+	 */
+	X86EMU_UNHANDLED,
+	/*
+	 * the guest must take an exception: ctxt->fault_vector,
+	 * fault_error_code (+ has_error_code), and for #PF fault_addr
+	 * (-> CR2); no state changed otherwise
+	 */
+	X86EMU_FAULT,
+};
+
+/* Exception vectors the emulator raises */
+#define X86_VEC_UD	6
+#define X86_VEC_SS	12
+#define X86_VEC_GP	13
+#define X86_VEC_PF	14
+
+/* RFLAGS bits */
+#define X86_FLAG_CF	(1ULL << 0)
+#define X86_FLAG_PF	(1ULL << 2)
+#define X86_FLAG_AF	(1ULL << 4)
+#define X86_FLAG_ZF	(1ULL << 6)
+#define X86_FLAG_SF	(1ULL << 7)
+#define X86_FLAG_DF	(1ULL << 10)
+#define X86_FLAG_OF	(1ULL << 11)
+#define X86_FLAG_AC	(1ULL << 18)
+#define X86_FLAGS_ARITH	(X86_FLAG_CF | X86_FLAG_PF | X86_FLAG_AF | \
+			 X86_FLAG_ZF | X86_FLAG_SF | X86_FLAG_OF)
+
+/* Control-register bits the walk looks at */
+#define X86_CR0_PE	(1ULL << 0)
+#define X86_CR0_WP	(1ULL << 16)
+#define X86_CR0_PG	(1ULL << 31)
+#define X86_CR4_PSE	(1ULL << 4)
+#define X86_CR4_PAE	(1ULL << 5)
+#define X86_CR4_LA57	(1ULL << 12)
+#define X86_CR4_SMEP	(1ULL << 20)
+#define X86_CR4_SMAP	(1ULL << 21)
+#define X86_EFER_LMA	(1ULL << 10)
+#define X86_EFER_NXE	(1ULL << 11)
+
+struct x86_emu_ops {
+	/*
+	 * Guest-physical memory that is ordinary RAM. Return 0, or -1 when
+	 * @gpa is not RAM (the emulator then treats it as MMIO).
+	 */
+	int (*read_ram)(void *opaque, u64 gpa, void *buf, unsigned int len);
+	int (*write_ram)(void *opaque, u64 gpa, const void *buf,
+			 unsigned int len);
+	/*
+	 * true when @gpa (one byte) is MMIO (not RAM, or a read-only slot
+	 * for writes: @write says which access)
+	 */
+	bool (*is_mmio)(void *opaque, u64 gpa, bool write);
+	/*
+	 * MMIO accesses, len 1/2/4/8, never crossing a page. mmio_read
+	 * returns X86EMU_OK with the data, or X86EMU_MMIO_PENDING when the
+	 * caller must first ask userspace (the caller keeps a one-entry cache
+	 * so the re-run finds the data). mmio_write returns X86EMU_OK (the
+	 * caller queues the write for userspace). The emulator makes at most
+	 * ONE mmio_write per x86_emulate() call, and only after every read it
+	 * needs has succeeded.
+	 */
+	int (*mmio_read)(void *opaque, u64 gpa, void *buf, unsigned int len);
+	int (*mmio_write)(void *opaque, u64 gpa, const void *buf,
+			  unsigned int len);
+};
+
+struct x86_emu_ctxt {
+	/* in: the vCPU state, filled by the caller */
+	u64 gpr[16];	/* RAX RCX RDX RBX RSP RBP RSI RDI R8..R15 */
+	u64 rip, rflags;
+	enum x86_mode mode;
+	u64 seg_base[X86_NR_SEGS];
+	u64 cr0, cr3, cr4, efer;	/* for the page walk (see walk.h) */
+	u64 pdpte[4];	/* PAE paging (not long mode): the CPU's PDPTEs */
+	u8 cpl;		/* 0..3, for U/S checks */
+	const struct x86_emu_ops *ops;
+	void *opaque;
+
+	/* out */
+	u8 insn_bytes[X86_MAX_INSN_LEN];
+	/*
+	 * X86EMU_OK, and UNHANDLED for a decoded form we don't emulate: the
+	 * instruction's length. UNHANDLED for an opcode we don't decode:
+	 * the bytes fetched (up to 15, fewer at a page that is not RAM).
+	 */
+	u8 insn_len;
+	u8 fault_vector;
+	bool fault_has_error_code;
+	u32 fault_error_code;
+	u64 fault_addr;
+
+	/* the decoded instruction (valid once x86_emulate() decoded it) */
+	struct x86_insn insn;
+};
+
+/* Decode and execute the instruction at CS.base + RIP. */
+enum x86_emu_result x86_emulate(struct x86_emu_ctxt *ctxt);
+
+#endif /* MINIVM_X86_EMULATE_H */
