@@ -1,0 +1,634 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host unit tests of the x86 MMIO emulator (module/x86): a fake guest
+ * (flat RAM, an MMIO window, page tables built here), a table of
+ * encodings with the access each must make, page walks, the MMIO retry
+ * protocol, string instructions, and ALU/BT flags compared with the host
+ * CPU executing the same operation.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include "../emulate.h"
+
+/* ---- the fake guest ---- */
+
+#define RAM_SIZE	(4u << 20)
+#define ROM_GPA		0x300000u	/* a read-only slot: writes are MMIO */
+#define MB		0xfeb00000ull	/* the MMIO window's device memory */
+#define MMIO_SIZE	0x2000u
+#define CODE		0x1000ull
+
+static u8 ram[RAM_SIZE];
+static u8 dev[MMIO_SIZE];
+
+struct access {
+	bool write;
+	u64 gpa;
+	unsigned int len;
+	u64 val;
+};
+
+static struct access log_[16];
+static int nlog, nreads, nwrites;
+static bool cache_valid;
+static u64 cache_gpa;
+static unsigned int cache_len;
+static u8 cache_data[8];
+static bool pending;
+static u64 pending_gpa;
+static unsigned int pending_len;
+
+static bool in_ram(u64 gpa, unsigned int len)
+{
+	return gpa < RAM_SIZE && len <= RAM_SIZE - gpa;
+}
+
+static int f_read_ram(void *o, u64 gpa, void *buf, unsigned int len)
+{
+	(void)o;
+	if (!in_ram(gpa, len))
+		return -1;
+	memcpy(buf, ram + gpa, len);
+	return 0;
+}
+
+static int f_write_ram(void *o, u64 gpa, const void *buf, unsigned int len)
+{
+	(void)o;
+	if (!in_ram(gpa, len) || (gpa >> 12) == (ROM_GPA >> 12))
+		return -1;
+	memcpy(ram + gpa, buf, len);
+	return 0;
+}
+
+static bool f_is_mmio(void *o, u64 gpa, bool write)
+{
+	(void)o;
+	if (write && (gpa >> 12) == (ROM_GPA >> 12))
+		return true;
+	return gpa >= RAM_SIZE;
+}
+
+static u64 le(const u8 *b, unsigned int len)
+{
+	u64 v = 0;
+
+	for (unsigned int i = 0; i < len; i++)
+		v |= (u64)b[i] << (8 * i);
+	return v;
+}
+
+static void dev_access(u64 gpa, u8 *buf, unsigned int len, bool write)
+{
+	for (unsigned int i = 0; i < len; i++) {
+		u64 a = gpa + i;
+
+		if (a >= MB && a < MB + MMIO_SIZE) {
+			if (write)
+				dev[a - MB] = buf[i];
+			else
+				buf[i] = dev[a - MB];
+		} else if (!write) {
+			buf[i] = 0xee;
+		}
+	}
+}
+
+static void logit(bool write, u64 gpa, unsigned int len, const u8 *b)
+{
+	if (nlog < 16)
+		log_[nlog++] = (struct access){ write, gpa, len, le(b, len) };
+	if (write)
+		nwrites++;
+	else
+		nreads++;
+}
+
+/* One-entry cache: the first read of an address is PENDING. */
+static int f_mmio_read(void *o, u64 gpa, void *buf, unsigned int len)
+{
+	(void)o;
+	if (len != 1 && len != 2 && len != 4 && len != 8)
+		abort();
+	if (cache_valid && cache_gpa == gpa && cache_len == len) {
+		memcpy(buf, cache_data, len);
+		cache_valid = false;
+		logit(false, gpa, len, buf);
+		return X86EMU_OK;
+	}
+	pending = true;
+	pending_gpa = gpa;
+	pending_len = len;
+	return X86EMU_MMIO_PENDING;
+}
+
+static int f_mmio_write(void *o, u64 gpa, const void *buf, unsigned int len)
+{
+	u8 b[8];
+
+	(void)o;
+	if (len != 1 && len != 2 && len != 4 && len != 8)
+		abort();
+	memcpy(b, buf, len);
+	dev_access(gpa, b, len, true);
+	logit(true, gpa, len, b);
+	return X86EMU_OK;
+}
+
+static const struct x86_emu_ops ops = {
+	f_read_ram, f_write_ram, f_is_mmio, f_mmio_read, f_mmio_write,
+};
+
+static void reset_log(void)
+{
+	nlog = nreads = nwrites = 0;
+	cache_valid = pending = false;
+}
+
+/*
+ * Run the emulator the way the module will: on PENDING, "ask userspace"
+ * (the device array) and run again from scratch. *calls says how many
+ * x86_emulate() calls it took.
+ */
+static enum x86_emu_result run(struct x86_emu_ctxt *c, int *calls)
+{
+	enum x86_emu_result r;
+	int n = 0;
+
+	for (;;) {
+		pending = false;
+		r = x86_emulate(c);
+		n++;
+		if (r != X86EMU_MMIO_PENDING || n > 4)
+			break;
+		dev_access(pending_gpa, cache_data, pending_len, false);
+		cache_gpa = pending_gpa;
+		cache_len = pending_len;
+		cache_valid = true;
+	}
+	if (calls)
+		*calls = n;
+	return r;
+}
+
+/* ---- page tables ---- */
+
+#define PT_P	1ull
+#define PT_W	2ull
+#define PT_U	4ull
+#define PT_PS	0x80ull
+#define PT_NX	(1ull << 63)
+
+#define PML4	0x10000u
+#define PDPT	0x11000u
+#define PD0	0x12000u	/* 4 PDs: 0..4 GiB identity in 2 MiB pages */
+#define PT4K	0x16000u	/* 4 KiB pages for linear 0x400000.. */
+#define PDPT_HI	0x17000u	/* PML4[1]: a 1 GiB page */
+
+static void put64(u64 gpa, u64 v)
+{
+	memcpy(ram + gpa, &v, 8);
+}
+
+static void put32(u64 gpa, u32 v)
+{
+	memcpy(ram + gpa, &v, 4);
+}
+
+/* Linear 0x400000 + n*4K, with flags, for the walk and crossing tests */
+#define L4K(n)	(0x400000ull + (n) * 0x1000ull)
+
+static void build_long_tables(void)
+{
+	memset(ram + PML4, 0, 0x8000);
+	put64(PML4, PDPT | PT_P | PT_W | PT_U);
+	put64(PML4 + 8, PDPT_HI | PT_P | PT_W | PT_U);
+	for (int i = 0; i < 4; i++) {
+		put64(PDPT + i * 8, (PD0 + i * 0x1000) | PT_P | PT_W | PT_U);
+		for (int j = 0; j < 512; j++)
+			put64(PD0 + i * 0x1000 + j * 8,
+			      ((u64)i << 30 | (u64)j << 21) |
+			      PT_P | PT_W | PT_U | PT_PS);
+	}
+	/* linear 0x400000..0x5fffff: 4 KiB pages */
+	put64(PD0 + 2 * 8, PT4K | PT_P | PT_W | PT_U);
+	put64(PT4K + 0 * 8, 0x200000 | PT_P | PT_W | PT_U);
+	put64(PT4K + 1 * 8, 0x250000 | PT_P | PT_W | PT_U); /* not 0x201000 */
+	put64(PT4K + 2 * 8, 0);				    /* not present */
+	put64(PT4K + 3 * 8, 0x260000 | PT_P);		    /* RO, supervisor */
+	put64(PT4K + 4 * 8, 0x261000 | PT_P | PT_W | PT_U | PT_NX);
+	put64(PT4K + 5 * 8, MB | PT_P | PT_W | PT_U);	    /* MMIO, 4K */
+	put64(PT4K + 6 * 8, (MB + 0x1000) | PT_P | PT_W | PT_U);
+	put64(PT4K + 7 * 8, 0x262000 | PT_P | PT_W | PT_U | (1ull << 52));
+	/* linear 0xfe800000 (2 MiB) -> RAM 0x200000: code next to MMIO */
+	put64(PD0 + 3 * 0x1000 + 0x1f4 * 8, 0x200000 | PT_P | PT_W | PT_PS);
+	/* linear 512 GiB: a 1 GiB page onto gpa 0 */
+	put64(PDPT_HI, 0 | PT_P | PT_W | PT_U | PT_PS);
+}
+
+static void ctxt_init(struct x86_emu_ctxt *c, enum x86_mode mode)
+{
+	memset(c, 0, sizeof(*c));
+	c->mode = mode;
+	c->ops = &ops;
+	c->rip = CODE;
+	c->rflags = 2;
+	if (mode == X86_MODE_LONG64) {
+		build_long_tables();
+		c->cr0 = X86_CR0_PE | X86_CR0_PG | X86_CR0_WP;
+		c->cr4 = X86_CR4_PAE;
+		c->efer = X86_EFER_LMA | X86_EFER_NXE | (1 << 8);
+		c->cr3 = PML4;
+	} else if (mode != X86_MODE_REAL) {
+		c->cr0 = X86_CR0_PE;
+	}
+}
+
+/* Put code at linear @la through the ctxt's translation. */
+static void put_code(struct x86_emu_ctxt *c, u64 la, const u8 *code,
+		     unsigned int len)
+{
+	for (unsigned int i = 0; i < len; i++) {
+		u64 gpa;
+		u8 save = c->cpl;
+
+		c->cpl = 0;
+		if (x86_walk(c, la + i, 0, &gpa) != X86EMU_OK || gpa >= RAM_SIZE)
+			abort();
+		c->cpl = save;
+		ram[gpa] = code[i];
+	}
+}
+
+/* ---- TAP ---- */
+
+static int ntest, nfail;
+
+static bool ok(bool cond, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#include <stdarg.h>
+static bool ok(bool cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	ntest++;
+	if (!cond)
+		nfail++;
+	printf("%sok %d - ", cond ? "" : "not ", ntest);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	return cond;
+}
+
+#define DIAG(...) do { printf("# "); printf(__VA_ARGS__); printf("\n"); } while (0)
+
+/* ---- the encoding table ---- */
+
+enum { M64 = X86_MODE_LONG64, M32 = X86_MODE_PROT32, M16 = X86_MODE_REAL };
+#define RR(n)	((n) + 1)	/* register slots: 0 = unused */
+#define I(...)	.code = { __VA_ARGS__ }, .len = sizeof((u8[]){ __VA_ARGS__ })
+
+struct regval {
+	u8 r;
+	u64 v;
+};
+
+struct tcase {
+	const char *name;
+	int mode;
+	u8 code[15], len;
+	u64 rip;		/* 0: CODE */
+	struct regval set[4];
+	u64 seg[X86_NR_SEGS];
+	u64 devval;		/* device contents at gpa, for reads */
+	char acc;		/* 'r', 'w', 'm' (read then write), 0 */
+	u64 gpa;
+	u8 size;
+	u64 wval;
+	struct regval chk[3];
+	u64 flags_set, flags_chk; /* CF/ZF... checked if flags_chk */
+};
+
+#define ALL1	0xffffffffffffffffull
+#define V8	0x1122334455667788ull
+
+static const struct tcase cases[] = {
+	{ "mov [rbx],eax", M64, I(0x89, 0x03), .set = { { RR(3), MB }, { RR(0), V8 } },
+	  .acc = 'w', .gpa = MB, .size = 4, .wval = 0x55667788 },
+	{ "mov [rbx+disp8],rax (REX.W)", M64, I(0x48, 0x89, 0x43, 0x10),
+	  .set = { { RR(3), MB }, { RR(0), V8 } }, .acc = 'w', .gpa = MB + 0x10, .size = 8, .wval = V8 },
+	{ "mov rax,[rbx-8] (disp8 negative)", M64, I(0x48, 0x8b, 0x43, 0xf8),
+	  .set = { { RR(3), MB + 0x100 } }, .devval = V8, .acc = 'r', .gpa = MB + 0xf8, .size = 8,
+	  .chk = { { RR(0), V8 } } },
+	{ "mov eax,[rbx+disp32] zero-extends", M64, I(0x8b, 0x83, 0x00, 0x01, 0x00, 0x00),
+	  .set = { { RR(3), MB }, { RR(0), ALL1 } }, .devval = 0x89abcdef, .acc = 'r',
+	  .gpa = MB + 0x100, .size = 4, .chk = { { RR(0), 0x89abcdef } } },
+	{ "mov ax,[rbx] keeps upper (66)", M64, I(0x66, 0x8b, 0x03),
+	  .set = { { RR(3), MB }, { RR(0), ALL1 } }, .devval = 0x1234, .acc = 'r', .gpa = MB, .size = 2,
+	  .chk = { { RR(0), 0xffffffffffff1234ull } } },
+	{ "mov al,[rbx]", M64, I(0x8a, 0x03), .set = { { RR(3), MB }, { RR(0), ALL1 } },
+	  .devval = 0x5a, .acc = 'r', .gpa = MB, .size = 1, .chk = { { RR(0), 0xffffffffffffff5aull } } },
+	{ "mov ah,[rbx] (high byte)", M64, I(0x8a, 0x23), .set = { { RR(3), MB }, { RR(0), ALL1 } },
+	  .devval = 0x5a, .acc = 'r', .gpa = MB, .size = 1, .chk = { { RR(0), 0xffffffffffff5affull } } },
+	{ "mov [rbx],bh (high byte)", M64, I(0x88, 0x3b), .set = { { RR(3), MB + 0x1234 } },
+	  .acc = 'w', .gpa = MB + 0x1234, .size = 1, .wval = 0x12 },
+	{ "mov sil,[rbx] (REX: not DH)", M64, I(0x40, 0x8a, 0x33),
+	  .set = { { RR(3), MB }, { RR(6), ALL1 }, { RR(2), 0 } }, .devval = 0x77, .acc = 'r', .gpa = MB,
+	  .size = 1, .chk = { { RR(6), 0xffffffffffffff77ull }, { RR(2), 0 } } },
+	{ "mov r8d,[rbx] (REX.R)", M64, I(0x44, 0x8b, 0x03), .set = { { RR(3), MB } },
+	  .devval = 0xcafe, .acc = 'r', .gpa = MB, .size = 4, .chk = { { RR(8), 0xcafe } } },
+	{ "mov [r9],r10 (REX.WRB)", M64, I(0x4d, 0x89, 0x11),
+	  .set = { { RR(9), MB + 8 }, { RR(10), V8 } }, .acc = 'w', .gpa = MB + 8, .size = 8, .wval = V8 },
+	{ "mov eax,[rbx+rcx*1]", M64, I(0x8b, 0x04, 0x0b), .set = { { RR(3), MB }, { RR(1), 0x10 } },
+	  .devval = 1, .acc = 'r', .gpa = MB + 0x10, .size = 4, .chk = { { RR(0), 1 } } },
+	{ "mov eax,[rbx+rcx*2]", M64, I(0x8b, 0x04, 0x4b), .set = { { RR(3), MB }, { RR(1), 0x10 } },
+	  .devval = 2, .acc = 'r', .gpa = MB + 0x20, .size = 4, .chk = { { RR(0), 2 } } },
+	{ "mov eax,[rbx+rcx*4]", M64, I(0x8b, 0x04, 0x8b), .set = { { RR(3), MB }, { RR(1), 0x10 } },
+	  .devval = 4, .acc = 'r', .gpa = MB + 0x40, .size = 4, .chk = { { RR(0), 4 } } },
+	{ "mov eax,[rbx+rcx*8]", M64, I(0x8b, 0x04, 0xcb), .set = { { RR(3), MB }, { RR(1), 0x10 } },
+	  .devval = 8, .acc = 'r', .gpa = MB + 0x80, .size = 4, .chk = { { RR(0), 8 } } },
+	{ "mov eax,[rbx+r12*4] (REX.X)", M64, I(0x42, 0x8b, 0x04, 0xa3),
+	  .set = { { RR(3), MB }, { RR(12), 4 } }, .acc = 'r', .gpa = MB + 16, .size = 4 },
+	{ "mov eax,[r11+rcx*2+disp8] (REX.B SIB)", M64, I(0x41, 0x8b, 0x44, 0x4b, 0x08),
+	  .set = { { RR(11), MB }, { RR(1), 4 } }, .acc = 'r', .gpa = MB + 16, .size = 4 },
+	{ "mov eax,[rbx] via SIB, no index", M64, I(0x8b, 0x04, 0x23), .set = { { RR(3), MB + 4 } },
+	  .acc = 'r', .gpa = MB + 4, .size = 4 },
+	{ "mov eax,[rsp+8]", M64, I(0x8b, 0x44, 0x24, 0x08), .set = { { RR(4), MB } },
+	  .acc = 'r', .gpa = MB + 8, .size = 4 },
+	{ "mov eax,[rcx*8+disp32] (no base)", M64, I(0x8b, 0x04, 0xcd, 0x00, 0x01, 0x00, 0x00),
+	  .set = { { RR(1), MB / 8 } }, .acc = 'r', .gpa = MB + 0x100, .size = 4 },
+	{ "mov eax,[rbp+disp8]", M64, I(0x8b, 0x45, 0x08), .set = { { RR(5), MB } },
+	  .acc = 'r', .gpa = MB + 8, .size = 4 },
+	{ "mov eax,[r13+0] (REX.B, mod 01)", M64, I(0x41, 0x8b, 0x45, 0x00), .set = { { RR(13), MB } },
+	  .acc = 'r', .gpa = MB, .size = 4 },
+	{ "mov eax,[rip+disp32]", M64, I(0x8b, 0x05, 0xfa, 0x0f, 0x10, 0x00), .rip = 0xfe9ff000,
+	  .devval = 0x42, .acc = 'r', .gpa = MB, .size = 4, .chk = { { RR(0), 0x42 } } },
+	{ "mov [rip+disp32],imm32 (rel. to next insn)", M64,
+	  I(0xc7, 0x05, 0xf6, 0x0f, 0x10, 0x00, 0x78, 0x56, 0x34, 0x12), .rip = 0xfe9ff000,
+	  .acc = 'w', .gpa = MB, .size = 4, .wval = 0x12345678 },
+	{ "mov eax,[ebx] (67 in 64-bit)", M64, I(0x67, 0x8b, 0x03),
+	  .set = { { RR(3), 0xffffffff00000000ull | MB } }, .acc = 'r', .gpa = MB, .size = 4 },
+	{ "mov rax,[moffs64]", M64, I(0x48, 0xa1, 0x00, 0x00, 0xb0, 0xfe, 0, 0, 0, 0), .devval = V8,
+	  .acc = 'r', .gpa = MB, .size = 8, .chk = { { RR(0), V8 } } },
+	{ "mov [moffs64],eax", M64, I(0xa3, 0x08, 0x00, 0xb0, 0xfe, 0, 0, 0, 0),
+	  .set = { { RR(0), V8 } }, .acc = 'w', .gpa = MB + 8, .size = 4, .wval = 0x55667788 },
+	{ "mov al,[moffs64]", M64, I(0xa0, 0x00, 0x00, 0xb0, 0xfe, 0, 0, 0, 0), .devval = 0x99,
+	  .acc = 'r', .gpa = MB, .size = 1, .chk = { { RR(0), 0x99 } } },
+	{ "mov [moffs64],al", M64, I(0xa2, 0x00, 0x00, 0xb0, 0xfe, 0, 0, 0, 0),
+	  .set = { { RR(0), 0xab } }, .acc = 'w', .gpa = MB, .size = 1, .wval = 0xab },
+	{ "mov eax,[moffs32] (67, zero-extended)", M64, I(0x67, 0xa1, 0x00, 0x00, 0xb0, 0xfe),
+	  .acc = 'r', .gpa = MB, .size = 4 },
+	{ "mov byte [rbx],imm8", M64, I(0xc6, 0x03, 0x5a), .set = { { RR(3), MB } },
+	  .acc = 'w', .gpa = MB, .size = 1, .wval = 0x5a },
+	{ "mov word [rbx],imm16", M64, I(0x66, 0xc7, 0x03, 0x34, 0x12), .set = { { RR(3), MB } },
+	  .acc = 'w', .gpa = MB, .size = 2, .wval = 0x1234 },
+	{ "mov dword [rbx],imm32", M64, I(0xc7, 0x03, 0x78, 0x56, 0x34, 0x12), .set = { { RR(3), MB } },
+	  .acc = 'w', .gpa = MB, .size = 4, .wval = 0x12345678 },
+	{ "mov qword [rbx],imm32 sign-extended", M64, I(0x48, 0xc7, 0x03, 0xfe, 0xff, 0xff, 0xff),
+	  .set = { { RR(3), MB } }, .acc = 'w', .gpa = MB, .size = 8, .wval = 0xfffffffffffffffeull },
+	{ "movzx eax,byte [rbx]", M64, I(0x0f, 0xb6, 0x03), .set = { { RR(3), MB }, { RR(0), ALL1 } },
+	  .devval = 0x80, .acc = 'r', .gpa = MB, .size = 1, .chk = { { RR(0), 0x80 } } },
+	{ "movzx eax,word [rbx]", M64, I(0x0f, 0xb7, 0x03), .set = { { RR(3), MB }, { RR(0), ALL1 } },
+	  .devval = 0x8000, .acc = 'r', .gpa = MB, .size = 2, .chk = { { RR(0), 0x8000 } } },
+	{ "movsx rax,byte [rbx]", M64, I(0x48, 0x0f, 0xbe, 0x03), .set = { { RR(3), MB } },
+	  .devval = 0x80, .acc = 'r', .gpa = MB, .size = 1, .chk = { { RR(0), 0xffffffffffffff80ull } } },
+	{ "movsx eax,word [rbx]", M64, I(0x0f, 0xbf, 0x03), .set = { { RR(3), MB }, { RR(0), ALL1 } },
+	  .devval = 0x8000, .acc = 'r', .gpa = MB, .size = 2, .chk = { { RR(0), 0xffff8000ull } } },
+	{ "movsxd rax,dword [rbx]", M64, I(0x48, 0x63, 0x03), .set = { { RR(3), MB } },
+	  .devval = 0x80000000, .acc = 'r', .gpa = MB, .size = 4,
+	  .chk = { { RR(0), 0xffffffff80000000ull } } },
+	{ "add [rbx],eax (RMW)", M64, I(0x01, 0x03), .set = { { RR(3), MB }, { RR(0), 5 } },
+	  .devval = 7, .acc = 'm', .gpa = MB, .size = 4, .wval = 12 },
+	{ "lock add [rbx],eax", M64, I(0xf0, 0x01, 0x03), .set = { { RR(3), MB }, { RR(0), 5 } },
+	  .devval = 7, .acc = 'm', .gpa = MB, .size = 4, .wval = 12 },
+	{ "add eax,[rbx]", M64, I(0x03, 0x03), .set = { { RR(3), MB }, { RR(0), 5 } },
+	  .devval = 7, .acc = 'r', .gpa = MB, .size = 4, .chk = { { RR(0), 12 } } },
+	{ "cmp [rbx],eax: no write", M64, I(0x39, 0x03), .set = { { RR(3), MB }, { RR(0), 7 } },
+	  .devval = 7, .acc = 'r', .gpa = MB, .size = 4, .flags_chk = X86_FLAG_ZF | X86_FLAG_CF,
+	  .flags_set = X86_FLAG_ZF },
+	{ "cmp byte [rbx],imm8 (80 /7)", M64, I(0x80, 0x3b, 0x10), .set = { { RR(3), MB } },
+	  .devval = 0x0f, .acc = 'r', .gpa = MB, .size = 1, .flags_chk = X86_FLAG_CF | X86_FLAG_ZF,
+	  .flags_set = X86_FLAG_CF },
+	{ "add dword [rbx],imm8 sign-ext (83 /0)", M64, I(0x83, 0x03, 0xff), .set = { { RR(3), MB } },
+	  .devval = 1, .acc = 'm', .gpa = MB, .size = 4, .wval = 0 },
+	{ "and dword [rbx],imm32 (81 /4)", M64, I(0x81, 0x23, 0xf0, 0xf0, 0x00, 0x00),
+	  .set = { { RR(3), MB } }, .devval = 0x12345678, .acc = 'm', .gpa = MB, .size = 4, .wval = 0x5070 },
+	{ "or qword [rbx],imm32 (REX.W 81 /1)", M64, I(0x48, 0x81, 0x0b, 0x00, 0x00, 0x00, 0x80),
+	  .set = { { RR(3), MB } }, .acc = 'm', .gpa = MB, .size = 8, .wval = 0xffffffff80000000ull },
+	{ "test [rbx],eax (85)", M64, I(0x85, 0x03), .set = { { RR(3), MB }, { RR(0), 1 } },
+	  .devval = 2, .acc = 'r', .gpa = MB, .size = 4, .flags_chk = X86_FLAG_ZF, .flags_set = X86_FLAG_ZF },
+	{ "test byte [rbx],imm8 (f6 /0)", M64, I(0xf6, 0x03, 0x80), .set = { { RR(3), MB } },
+	  .devval = 0x80, .acc = 'r', .gpa = MB, .size = 1, .flags_chk = X86_FLAG_ZF | X86_FLAG_SF,
+	  .flags_set = X86_FLAG_SF },
+	{ "test dword [rbx],imm32 (f7 /0)", M64, I(0xf7, 0x03, 0, 0, 0, 1), .set = { { RR(3), MB } },
+	  .devval = 0x01000000, .acc = 'r', .gpa = MB, .size = 4, .flags_chk = X86_FLAG_ZF },
+	{ "not dword [rbx]", M64, I(0xf7, 0x13), .set = { { RR(3), MB } }, .devval = 0xf0f0f0f0,
+	  .acc = 'm', .gpa = MB, .size = 4, .wval = 0x0f0f0f0f },
+	{ "neg word [rbx]", M64, I(0x66, 0xf7, 0x1b), .set = { { RR(3), MB } }, .devval = 1,
+	  .acc = 'm', .gpa = MB, .size = 2, .wval = 0xffff, .flags_chk = X86_FLAG_CF, .flags_set = X86_FLAG_CF },
+	{ "inc byte [rbx]", M64, I(0xfe, 0x03), .set = { { RR(3), MB } }, .devval = 0xff,
+	  .acc = 'm', .gpa = MB, .size = 1, .wval = 0, .flags_chk = X86_FLAG_ZF, .flags_set = X86_FLAG_ZF },
+	{ "dec dword [rbx]", M64, I(0xff, 0x0b), .set = { { RR(3), MB } }, .devval = 0,
+	  .acc = 'm', .gpa = MB, .size = 4, .wval = 0xffffffff },
+	{ "xchg [rbx],al", M64, I(0x86, 0x03), .set = { { RR(3), MB }, { RR(0), 0x11 } }, .devval = 0x22,
+	  .acc = 'm', .gpa = MB, .size = 1, .wval = 0x11, .chk = { { RR(0), 0x22 } } },
+	{ "xchg [rbx],rcx", M64, I(0x48, 0x87, 0x0b), .set = { { RR(3), MB }, { RR(1), V8 } }, .devval = 3,
+	  .acc = 'm', .gpa = MB, .size = 8, .wval = V8, .chk = { { RR(1), 3 } } },
+	{ "bt [rbx],eax offset 35 -> +4", M64, I(0x0f, 0xa3, 0x03), .set = { { RR(3), MB }, { RR(0), 35 } },
+	  .devval = 8, .acc = 'r', .gpa = MB + 4, .size = 4, .flags_chk = X86_FLAG_CF, .flags_set = X86_FLAG_CF },
+	{ "bts [rbx],eax offset -1 -> -4 bit 31", M64, I(0x0f, 0xab, 0x03),
+	  .set = { { RR(3), MB + 0x100 }, { RR(0), 0xffffffff } }, .acc = 'm', .gpa = MB + 0xfc,
+	  .size = 4, .wval = 0x80000000, .flags_chk = X86_FLAG_CF },
+	{ "btr [rbx],rax offset 69 -> +8", M64, I(0x48, 0x0f, 0xb3, 0x03),
+	  .set = { { RR(3), MB }, { RR(0), 69 } }, .devval = ALL1, .acc = 'm', .gpa = MB + 8, .size = 8,
+	  .wval = ~0x20ull, .flags_chk = X86_FLAG_CF, .flags_set = X86_FLAG_CF },
+	{ "btc [rbx],ax offset -17 -> -4", M64, I(0x66, 0x0f, 0xbb, 0x03),
+	  .set = { { RR(3), MB + 0x100 }, { RR(0), 0xffef } }, .acc = 'm', .gpa = MB + 0xfc, .size = 2,
+	  .wval = 0x8000 },
+	{ "bt dword [rbx],36 (imm mod 32)", M64, I(0x0f, 0xba, 0x23, 0x24), .set = { { RR(3), MB } },
+	  .devval = 0x10, .acc = 'r', .gpa = MB, .size = 4, .flags_chk = X86_FLAG_CF, .flags_set = X86_FLAG_CF },
+	{ "bts dword [rbx],5", M64, I(0x0f, 0xba, 0x2b, 0x05), .set = { { RR(3), MB } },
+	  .acc = 'm', .gpa = MB, .size = 4, .wval = 0x20 },
+	{ "btr qword [rbx],63", M64, I(0x48, 0x0f, 0xba, 0x33, 0x3f), .set = { { RR(3), MB } },
+	  .devval = ALL1, .acc = 'm', .gpa = MB, .size = 8, .wval = ALL1 >> 1 },
+	{ "btc word [rbx],1", M64, I(0x66, 0x0f, 0xba, 0x3b, 0x01), .set = { { RR(3), MB } },
+	  .devval = 3, .acc = 'm', .gpa = MB, .size = 2, .wval = 1 },
+	{ "fs: mov eax,[rbx] (FS base applies)", M64, I(0x64, 0x8b, 0x03), .set = { { RR(3), MB - 0x1000 } },
+	  .seg = { [X86_SEG_FS] = 0x1000 }, .acc = 'r', .gpa = MB, .size = 4 },
+	{ "gs: mov [rbx],eax (GS base applies)", M64, I(0x65, 0x89, 0x03), .set = { { RR(3), 0x20 } },
+	  .seg = { [X86_SEG_GS] = MB }, .acc = 'w', .gpa = MB + 0x20, .size = 4 },
+	{ "ds/es/ss/cs bases ignored in 64-bit", M64, I(0x26, 0x8b, 0x03), .set = { { RR(3), MB } },
+	  .seg = { 0x1000, 0x1000, 0x1000, 0x1000 }, .acc = 'r', .gpa = MB, .size = 4 },
+	{ "ROM slot: read is RAM, write is MMIO", M64, I(0x01, 0x03), .set = { { RR(3), ROM_GPA }, { RR(0), 1 } },
+	  .acc = 'w', .gpa = ROM_GPA, .size = 4, .wval = 0x11111112 },
+	/* 32-bit protected mode, paging off */
+	{ "32: mov eax,[ebx] + DS base", M32, I(0x8b, 0x03), .set = { { RR(3), MB - 0x100 } },
+	  .seg = { [X86_SEG_DS] = 0x100 }, .acc = 'r', .gpa = MB, .size = 4 },
+	{ "32: [ebp+8] defaults to SS", M32, I(0x8b, 0x45, 0x08), .set = { { RR(5), 0 } },
+	  .seg = { [X86_SEG_SS] = MB, [X86_SEG_DS] = 0x100 }, .acc = 'r', .gpa = MB + 8, .size = 4 },
+	{ "32: ds: override on [ebp]", M32, I(0x3e, 0x8b, 0x45, 0x08), .set = { { RR(5), MB } },
+	  .seg = { [X86_SEG_SS] = 0x100 }, .acc = 'r', .gpa = MB + 8, .size = 4 },
+	{ "32: [disp32] (no RIP-relative)", M32, I(0x8b, 0x05, 0x00, 0x00, 0xb0, 0xfe),
+	  .acc = 'r', .gpa = MB, .size = 4 },
+	{ "32: SIB no base no index", M32, I(0x8b, 0x04, 0x25, 0x10, 0x00, 0xb0, 0xfe),
+	  .acc = 'r', .gpa = MB + 0x10, .size = 4 },
+	{ "32: ea wraps at 4 GiB", M32, I(0x8b, 0x83, 0x10, 0x00, 0xb0, 0xfe),
+	  .set = { { RR(3), 0xfffffff0 } }, .acc = 'r', .gpa = MB, .size = 4 },
+	{ "32: 66 mov ax,[ebx]", M32, I(0x66, 0x8b, 0x03), .set = { { RR(3), MB }, { RR(0), ALL1 } },
+	  .devval = 0x1234, .acc = 'r', .gpa = MB, .size = 2, .chk = { { RR(0), 0xffffffffffff1234ull } } },
+	{ "32: 67 mov eax,[bx] (16-bit addressing)", M32, I(0x67, 0x8b, 0x07),
+	  .set = { { RR(3), 0x12340010 } }, .seg = { [X86_SEG_DS] = MB }, .acc = 'r', .gpa = MB + 0x10, .size = 4 },
+	{ "32: mov [moffs32],al", M32, I(0xa2, 0x00, 0x00, 0xb0, 0xfe), .set = { { RR(0), 0x77 } },
+	  .acc = 'w', .gpa = MB, .size = 1, .wval = 0x77 },
+	{ "32: 48 is DEC, unhandled", M32, I(0x48, 0x89, 0x03), .acc = 'U' },
+	{ "32: 63 is ARPL, unhandled", M32, I(0x63, 0x03), .acc = 'U' },
+	{ "32: 82 /0 (alias of 80)", M32, I(0x82, 0x03, 0x01), .set = { { RR(3), MB } },
+	  .devval = 1, .acc = 'm', .gpa = MB, .size = 1, .wval = 2 },
+	/* 16-bit (real mode, caller-given bases: "big real mode") */
+	{ "16: mov ax,[bx+si]", M16, I(0x8b, 0x00), .set = { { RR(3), 0x10 }, { RR(6), 0x20 } },
+	  .seg = { [X86_SEG_DS] = MB }, .acc = 'r', .gpa = MB + 0x30, .size = 2 },
+	{ "16: mov ax,[bx+di]", M16, I(0x8b, 0x01), .set = { { RR(3), 0x10 }, { RR(7), 0x20 } },
+	  .seg = { [X86_SEG_DS] = MB }, .acc = 'r', .gpa = MB + 0x30, .size = 2 },
+	{ "16: mov ax,[bp+si] (SS)", M16, I(0x8b, 0x02), .set = { { RR(5), 0x10 }, { RR(6), 0x20 } },
+	  .seg = { [X86_SEG_SS] = MB, [X86_SEG_DS] = 0x100 }, .acc = 'r', .gpa = MB + 0x30, .size = 2 },
+	{ "16: mov ax,[bp+di] (SS)", M16, I(0x8b, 0x03), .set = { { RR(5), 0x10 }, { RR(7), 0x20 } },
+	  .seg = { [X86_SEG_SS] = MB }, .acc = 'r', .gpa = MB + 0x30, .size = 2 },
+	{ "16: mov ax,[si]", M16, I(0x8b, 0x04), .set = { { RR(6), 0x20 } },
+	  .seg = { [X86_SEG_DS] = MB }, .acc = 'r', .gpa = MB + 0x20, .size = 2 },
+	{ "16: mov ax,[di]", M16, I(0x8b, 0x05), .set = { { RR(7), 0x20 } },
+	  .seg = { [X86_SEG_DS] = MB }, .acc = 'r', .gpa = MB + 0x20, .size = 2 },
+	{ "16: mov ax,[disp16]", M16, I(0x8b, 0x06, 0x10, 0x01), .seg = { [X86_SEG_DS] = MB },
+	  .acc = 'r', .gpa = MB + 0x110, .size = 2 },
+	{ "16: mov ax,[bx]", M16, I(0x8b, 0x07), .set = { { RR(3), 0x10 } }, .seg = { [X86_SEG_DS] = MB },
+	  .acc = 'r', .gpa = MB + 0x10, .size = 2 },
+	{ "16: mov ax,[bp+disp8] (SS)", M16, I(0x8b, 0x46, 0xfe), .set = { { RR(5), 0x10 } },
+	  .seg = { [X86_SEG_SS] = MB }, .acc = 'r', .gpa = MB + 0xe, .size = 2 },
+	{ "16: mov ax,[bx+disp16]", M16, I(0x8b, 0x87, 0x00, 0x01), .set = { { RR(3), 0x10 } },
+	  .seg = { [X86_SEG_DS] = MB }, .acc = 'r', .gpa = MB + 0x110, .size = 2 },
+	{ "16: [bx+si] wraps at 64 KiB", M16, I(0x8b, 0x00), .set = { { RR(3), 0xffff }, { RR(6), 2 } },
+	  .seg = { [X86_SEG_DS] = MB }, .acc = 'r', .gpa = MB + 1, .size = 2 },
+	{ "16: es: override", M16, I(0x26, 0x89, 0x07), .set = { { RR(3), 4 }, { RR(0), 0xbeef } },
+	  .seg = { [X86_SEG_ES] = MB }, .acc = 'w', .gpa = MB + 4, .size = 2, .wval = 0xbeef },
+	{ "16: 66 mov eax,[bx]", M16, I(0x66, 0x8b, 0x07), .set = { { RR(3), 4 } },
+	  .seg = { [X86_SEG_DS] = MB }, .devval = 0x12345678, .acc = 'r', .gpa = MB + 4, .size = 4,
+	  .chk = { { RR(0), 0x12345678 } } },
+	{ "16: 67 mov ax,[ebx]", M16, I(0x67, 0x8b, 0x03), .set = { { RR(3), 0x10004 } },
+	  .seg = { [X86_SEG_DS] = MB - 0x10000 }, .acc = 'r', .gpa = MB + 4, .size = 2 },
+	{ "16: mov [moffs16],ax", M16, I(0xa3, 0x08, 0x00), .set = { { RR(0), 0x4321 } },
+	  .seg = { [X86_SEG_DS] = MB }, .acc = 'w', .gpa = MB + 8, .size = 2, .wval = 0x4321 },
+	/* unhandled / invalid */
+	{ "unhandled: in al,dx", M64, I(0xec), .acc = 'U' },
+	{ "unhandled: mul dword [rbx] (f7 /4)", M64, I(0xf7, 0x23), .acc = 'U' },
+	{ "unhandled: VEX vmovdqu", M64, I(0xc5, 0xfe, 0x6f, 0x03), .acc = 'U' },
+	{ "unhandled: 82 in 64-bit", M64, I(0x82, 0x03, 0x01), .acc = 'U' },
+	{ "#UD: lock on register form", M64, I(0xf0, 0x01, 0xc0), .acc = 'D' },
+	{ "#UD: lock mov", M64, I(0xf0, 0x89, 0x03), .set = { { RR(3), MB } }, .acc = 'D' },
+	{ "#UD: lock cmp", M64, I(0xf0, 0x39, 0x03), .set = { { RR(3), MB } }, .acc = 'D' },
+	{ "#UD: lock bt", M64, I(0xf0, 0x0f, 0xa3, 0x03), .set = { { RR(3), MB } }, .acc = 'D' },
+	{ "#GP: non-canonical address", M64, I(0x8b, 0x03), .set = { { RR(3), 0x0000800000000000ull } },
+	  .acc = 'G' },
+	{ "#SS: non-canonical [rsp]", M64, I(0x8b, 0x04, 0x24), .set = { { RR(4), 0x8000000000000000ull } },
+	  .acc = 'S' },
+	{ "#GP: 16 bytes of prefixes", M64,
+	  I(0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x89),
+	  .acc = 'G' },
+	{ "REX then legacy prefix: REX ignored", M64, I(0x48, 0x66, 0x89, 0x03),
+	  .set = { { RR(3), MB }, { RR(0), V8 } }, .acc = 'w', .gpa = MB, .size = 2, .wval = 0x7788 },
+	{ "mod 3: add ecx,eax (no memory)", M64, I(0x01, 0xc1), .set = { { RR(1), ALL1 }, { RR(0), 1 } },
+	  .chk = { { RR(1), 0 } }, .flags_chk = X86_FLAG_CF | X86_FLAG_ZF, .flags_set = X86_FLAG_CF | X86_FLAG_ZF },
+};
+
+static void run_case(const struct tcase *t)
+{
+	struct x86_emu_ctxt c;
+	enum x86_emu_result r, want;
+	u64 rip = t->rip ? t->rip : CODE;
+	bool good = true;
+	int calls;
+
+	ctxt_init(&c, t->mode);
+	memcpy(c.seg_base, t->seg, sizeof(c.seg_base));
+	c.rip = rip;
+	for (int i = 0; i < 4; i++)
+		if (t->set[i].r)
+			c.gpr[t->set[i].r - 1] = t->set[i].v;
+	if (t->gpa == ROM_GPA)
+		put32(ROM_GPA, 0x11111111);
+	put_code(&c, rip, t->code, t->len);
+	memset(dev, 0, sizeof(dev));
+	if (t->gpa >= MB && t->gpa + 8 <= MB + MMIO_SIZE)
+		for (int i = 0; i < 8; i++)
+			dev[t->gpa - MB + i] = t->devval >> (8 * i);
+	reset_log();
+
+	struct x86_emu_ctxt before = c;
+
+	r = run(&c, &calls);
+	switch (t->acc) {
+	case 'U': want = X86EMU_UNHANDLED; break;
+	case 'D': case 'G': case 'S': want = X86EMU_FAULT; break;
+	default: want = X86EMU_OK; break;
+	}
+	if (r != want) {
+		DIAG("%s: result %d, want %d", t->name, r, want);
+		good = false;
+	} else if (r == X86EMU_FAULT) {
+		u8 v = t->acc == 'D' ? 6 : t->acc == 'G' ? 13 : 12;
+
+		good = c.fault_vector == v && nlog == 0 &&
+		       !memcmp(c.gpr, before.gpr, sizeof(c.gpr)) && c.rip == before.rip;
+		if (!good)
+			DIAG("%s: vector %d", t->name, c.fault_vector);
+	} else if (r == X86EMU_UNHANDLED) {
+		good = c.insn_len >= 1 && c.insn_bytes[0] == t->code[0] && nlog == 0;
+	} else {
+		if (c.rip != rip + t->len) {
+			DIAG("%s: rip %#llx", t->name, (unsigned long long)c.rip);
+			good = false;
+		}
+		int wantr = t->acc == 'r' || t->acc == 'm';
+		int wantw = t->acc == 'w' || t->acc == 'm';
+
+		if (nreads != wantr || nwrites != wantw) {
+			DIAG("%s: %d reads %d writes", t->name, nreads, nwrites);
+			good = false;
+		}
+		for (int i = 0; i < nlog && good; i++) {
+			if (log_[i].gpa != t->gpa || log_[i].len != t->size ||
+			    (log_[i].write && log_[i].val != (t->wval & ((t->size == 8) ? ~0ull : (1ull << (8 * t->size)) - 1)))) {
+				DIAG("%s: access %c %#llx/%u val %#llx", t->name, log_[i].write ? 'w' : 'r',
+				     (unsigned long long)log_[i].gpa, log_[i].len, (unsigned long long)log_[i].val);
+				good = false;
+			}
+		}
+		if (wantr && wantw && good && log_[0].write)
+			good = false;	/* read must come first */
+		if (wantr && calls != 2) {
+			DIAG("%s: %d calls", t->name, calls);
+			good = false;
+		}
+		for (int i = 0; i < 3; i++) {
+			if (t->chk[i].r && c.gpr[t->chk[i].r - 1] != t->chk[i].v) {
+				DIAG("%s: reg %d = %#llx", t->name, t->chk[i].r - 1,
+				     (unsigned long long)c.gpr[t->chk[i].r - 1]);
+				good = false;
+			}
+		}
+		if (t->flags_chk && (c.rflags & t->flags_chk) != t->flags_set) {
+			DIAG("%s: rflags %#llx", t->name, (unsigned long long)c.rflags);
+			good = false;
+		}
+	}
+	ok(good, "%s", t->name);
+}
+
+int main(void)
+{
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		run_case(&cases[i]);
+	printf("%d passed, %d failed\n", ntest - nfail, nfail);
+	return nfail ? 1 : 0;
+}
