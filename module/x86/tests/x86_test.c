@@ -226,6 +226,9 @@ static void build_long_tables(void)
 	put64(PDPT_HI, 0 | PT_P | PT_W | PT_U | PT_PS);
 }
 
+/* tests that edit the tables clear this */
+static bool tables_built;
+
 static void ctxt_init(struct x86_emu_ctxt *c, enum x86_mode mode)
 {
 	memset(c, 0, sizeof(*c));
@@ -234,7 +237,9 @@ static void ctxt_init(struct x86_emu_ctxt *c, enum x86_mode mode)
 	c->rip = CODE;
 	c->rflags = 2;
 	if (mode == X86_MODE_LONG64) {
-		build_long_tables();
+		if (!tables_built)
+			build_long_tables();
+		tables_built = true;
 		c->cr0 = X86_CR0_PE | X86_CR0_PG | X86_CR0_WP;
 		c->cr4 = X86_CR4_PAE;
 		c->efer = X86_EFER_LMA | X86_EFER_NXE | (1 << 8);
@@ -625,10 +630,256 @@ static void run_case(const struct tcase *t)
 	ok(good, "%s", t->name);
 }
 
+/* ---- flags: the emulator against the host CPU ---- */
+
+/*
+ * The host runs the same operation on registers. The stack pointer is
+ * moved below the red zone first: push/pop would clobber it.
+ */
+#define NATIVE(sfx, cx, cy, insn)						\
+	asm volatile("lea -128(%%rsp), %%rsp\n\tpush %[fi]\n\tpopf\n\t"	\
+		     insn sfx " %[y], %[x]\n\tpushf\n\tpop %[f]\n\t"		\
+		     "lea 128(%%rsp), %%rsp"					\
+		     : [x] "+" cx (x), [f] "=&r" (f)				\
+		     : [y] cy (y), [fi] "r" (fin) : "cc", "memory")
+
+#define NATIVE1(sfx, cx, insn)							\
+	asm volatile("lea -128(%%rsp), %%rsp\n\tpush %[fi]\n\tpopf\n\t"	\
+		     insn sfx " %[x]\n\tpushf\n\tpop %[f]\n\t"			\
+		     "lea 128(%%rsp), %%rsp"					\
+		     : [x] "+" cx (x), [f] "=&r" (f)				\
+		     : [fi] "r" (fin) : "cc", "memory")
+
+#define BIN_FN(name, insn)							\
+static u64 n_##name(unsigned int bytes, u64 a, u64 b, u64 fin, u64 *fo)	\
+{										\
+	u64 f = 0;								\
+	switch (bytes) {							\
+	case 1: { u8 x = a, y = b; NATIVE("b", "q", "q", insn); a = x; break; } \
+	case 2: { u16 x = a, y = b; NATIVE("w", "r", "r", insn); a = x; break; } \
+	case 4: { u32 x = a, y = b; NATIVE("l", "r", "r", insn); a = x; break; } \
+	default: { u64 x = a, y = b; NATIVE("q", "r", "r", insn); a = x; break; } \
+	}									\
+	*fo = f;								\
+	return a;								\
+}
+
+#define BT_FN(name, insn)							\
+static u64 n_##name(unsigned int bytes, u64 a, u64 b, u64 fin, u64 *fo)	\
+{										\
+	u64 f = 0;								\
+	switch (bytes) {							\
+	case 2: { u16 x = a, y = b; NATIVE("w", "r", "r", insn); a = x; break; } \
+	case 4: { u32 x = a, y = b; NATIVE("l", "r", "r", insn); a = x; break; } \
+	default: { u64 x = a, y = b; NATIVE("q", "r", "r", insn); a = x; break; } \
+	}									\
+	*fo = f;								\
+	return a;								\
+}
+
+#define UN_FN(name, insn)							\
+static u64 n_##name(unsigned int bytes, u64 a, u64 b, u64 fin, u64 *fo)	\
+{										\
+	u64 f = 0;								\
+	(void)b;								\
+	switch (bytes) {							\
+	case 1: { u8 x = a; NATIVE1("b", "q", insn); a = x; break; }		\
+	case 2: { u16 x = a; NATIVE1("w", "r", insn); a = x; break; }		\
+	case 4: { u32 x = a; NATIVE1("l", "r", insn); a = x; break; }		\
+	default: { u64 x = a; NATIVE1("q", "r", insn); a = x; break; }		\
+	}									\
+	*fo = f;								\
+	return a;								\
+}
+
+BIN_FN(add, "add") BIN_FN(or, "or") BIN_FN(adc, "adc") BIN_FN(sbb, "sbb")
+BIN_FN(and, "and") BIN_FN(sub, "sub") BIN_FN(xor, "xor") BIN_FN(cmp, "cmp")
+BIN_FN(test, "test")
+BT_FN(bt, "bt") BT_FN(bts, "bts") BT_FN(btr, "btr") BT_FN(btc, "btc")
+UN_FN(not, "not") UN_FN(neg, "neg") UN_FN(inc, "inc") UN_FN(dec, "dec")
+
+enum { K_ALU, K_TEST, K_BT, K_UN };
+
+struct fop {
+	const char *name;
+	u64 (*native)(unsigned int, u64, u64, u64, u64 *);
+	int kind;
+	u8 opc;		/* ALU: the r/m,r opcode of the 8-bit form; BT: 0F xx;
+			   UN: F6/FE with /ext */
+	u8 ext;
+	u64 fmask;	/* flags compared */
+	bool writes;
+};
+
+#define LOGIC	(X86_FLAGS_ARITH & ~X86_FLAG_AF)
+static const struct fop fops[] = {
+	{ "add", n_add, K_ALU, 0x00, 0, X86_FLAGS_ARITH, true },
+	{ "or", n_or, K_ALU, 0x08, 0, LOGIC, true },
+	{ "adc", n_adc, K_ALU, 0x10, 0, X86_FLAGS_ARITH, true },
+	{ "sbb", n_sbb, K_ALU, 0x18, 0, X86_FLAGS_ARITH, true },
+	{ "and", n_and, K_ALU, 0x20, 0, LOGIC, true },
+	{ "sub", n_sub, K_ALU, 0x28, 0, X86_FLAGS_ARITH, true },
+	{ "xor", n_xor, K_ALU, 0x30, 0, LOGIC, true },
+	{ "cmp", n_cmp, K_ALU, 0x38, 0, X86_FLAGS_ARITH, false },
+	{ "test", n_test, K_TEST, 0x84, 0, LOGIC, false },
+	{ "bt", n_bt, K_BT, 0xa3, 0, X86_FLAG_CF, false },
+	{ "bts", n_bts, K_BT, 0xab, 0, X86_FLAG_CF, true },
+	{ "btr", n_btr, K_BT, 0xb3, 0, X86_FLAG_CF, true },
+	{ "btc", n_btc, K_BT, 0xbb, 0, X86_FLAG_CF, true },
+	{ "not", n_not, K_UN, 0xf6, 2, X86_FLAGS_ARITH, true },
+	{ "neg", n_neg, K_UN, 0xf6, 3, X86_FLAGS_ARITH, true },
+	{ "inc", n_inc, K_UN, 0xfe, 0, X86_FLAGS_ARITH, true },
+	{ "dec", n_dec, K_UN, 0xfe, 1, X86_FLAGS_ARITH, true },
+};
+
+static u64 rng = 0x9e3779b97f4a7c15ull;
+
+static u64 xorshift(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+static const u64 edges[] = {
+	0, 1, 2, 0x7f, 0x80, 0xff, 0x7fff, 0x8000, 0xffff, 0x7fffffff,
+	0x80000000, 0xffffffff, 0x7fffffffffffffffull, 0x8000000000000000ull,
+	ALL1, 0x0f, 0x10,
+};
+#define NEDGE	(sizeof(edges) / sizeof(edges[0]))
+
+/*
+ * Emulate @op on @a (destination) and @b (source) in variant @v: 0 is
+ * "op [rbx],rcx" with the destination in MMIO, 1 is "op rdx,rcx" (no
+ * memory), 2 is "op rcx,[rbx]" (ALU only). Returns false on any protocol
+ * error.
+ */
+static bool emulate_op(const struct fop *op, unsigned int bytes, int v,
+		       u64 a, u64 b, u64 fin, u64 *res, u64 *fout)
+{
+	struct x86_emu_ctxt c;
+	u8 code[8];
+	unsigned int n = 0;
+	u8 modrm;
+	int calls;
+
+	ctxt_init(&c, X86_MODE_LONG64);
+	if (bytes == 2)
+		code[n++] = 0x66;
+	if (bytes == 8)
+		code[n++] = 0x48;
+	switch (op->kind) {
+	case K_ALU:
+	case K_TEST:
+		code[n++] = op->opc + (bytes > 1) + (v == 2 ? 2 : 0);
+		modrm = v == 1 ? 0xca : 0x0b;	/* reg = rcx; rm = rdx / [rbx] */
+		break;
+	case K_BT:
+		code[n++] = 0x0f;
+		code[n++] = op->opc;
+		modrm = v == 1 ? 0xca : 0x0b;
+		break;
+	default:
+		code[n++] = op->opc + (bytes > 1);
+		modrm = (op->ext << 3) | (v == 1 ? 0xc2 : 0x03);
+		break;
+	}
+	code[n++] = modrm;
+	put_code(&c, CODE, code, n);
+	c.rflags = fin;
+	c.gpr[X86_RBX] = MB;
+	memset(dev, 0, 16);
+	if (v == 2) {
+		c.gpr[X86_RCX] = a;
+		for (unsigned int i = 0; i < bytes; i++)
+			dev[i] = b >> (8 * i);
+	} else {
+		c.gpr[X86_RCX] = b;
+		c.gpr[X86_RDX] = a;
+		for (unsigned int i = 0; i < bytes; i++)
+			dev[i] = a >> (8 * i);
+	}
+	reset_log();
+	if (run(&c, &calls) != X86EMU_OK || c.rip != CODE + n)
+		return false;
+	*fout = c.rflags;
+	if (v == 1) {
+		*res = c.gpr[X86_RDX];
+		return nlog == 0;
+	}
+	if (v == 2) {
+		*res = c.gpr[X86_RCX];
+		return nreads == 1 && nwrites == 0 && calls == 2;
+	}
+	/* v0: read first, then exactly one write if the op writes */
+	if (nreads != 1 || calls != 2 || log_[0].write ||
+	    nwrites != (op->writes ? 1 : 0))
+		return false;
+	*res = op->writes ? log_[1].val : a;
+	return true;
+}
+
+static void test_flags(void)
+{
+	static const unsigned int sizes[] = { 1, 2, 4, 8 };
+
+	for (size_t o = 0; o < sizeof(fops) / sizeof(fops[0]); o++) {
+		const struct fop *op = &fops[o];
+
+		for (int s = 0; s < 4; s++) {
+			unsigned int bytes = sizes[s];
+			u64 mask = bytes == 8 ? ALL1 : (1ull << (8 * bytes)) - 1;
+			int compared = 0, bad = 0;
+
+			if (op->kind == K_BT && bytes == 1)
+				continue;
+			for (unsigned int i = 0; i < NEDGE * NEDGE + 64; i++) {
+				u64 a, b, fin, nres, nf, eres, ef;
+				int v = i % (op->kind == K_ALU ? 3 : 2);
+
+				if (i < NEDGE * NEDGE) {
+					a = edges[i / NEDGE];
+					b = edges[i % NEDGE];
+				} else {
+					a = xorshift();
+					b = xorshift();
+				}
+				a &= mask;
+				b &= mask;
+				/* in memory the bit offset would move the address */
+				if (op->kind == K_BT)
+					b &= 8 * bytes - 1;
+				fin = (xorshift() & X86_FLAGS_ARITH) | 2;
+				nres = op->native(bytes, a, b, fin, &nf) & mask;
+				if (!emulate_op(op, bytes, v, a, b, fin, &eres, &ef)) {
+					bad++;
+					continue;
+				}
+				compared++;
+				eres &= mask;
+				if (eres != nres ||
+				    (ef & op->fmask) != (nf & op->fmask) ||
+				    (ef & ~op->fmask) != (fin & ~op->fmask)) {
+					if (bad++ < 3)
+						DIAG("%s%u v%d a=%#llx b=%#llx fin=%#llx: emu %#llx/%#llx cpu %#llx/%#llx",
+						     op->name, bytes * 8, v, (unsigned long long)a,
+						     (unsigned long long)b, (unsigned long long)fin,
+						     (unsigned long long)eres, (unsigned long long)ef,
+						     (unsigned long long)nres, (unsigned long long)nf);
+				}
+			}
+			ok(bad == 0, "flags: %s%u matches the CPU (%d inputs)",
+			   op->name, bytes * 8, compared);
+		}
+	}
+}
+
 int main(void)
 {
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		run_case(&cases[i]);
+	test_flags();
 	printf("%d passed, %d failed\n", ntest - nfail, nfail);
 	return nfail ? 1 : 0;
 }
