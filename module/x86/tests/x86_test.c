@@ -875,11 +875,375 @@ static void test_flags(void)
 	}
 }
 
+/* ---- page walks ---- */
+
+static void walk_expect(struct x86_emu_ctxt *c, const char *name, u64 la,
+			unsigned int access, enum x86_emu_result want,
+			u64 want_gpa_or_err)
+{
+	u64 gpa = 0;
+	enum x86_emu_result r = x86_walk(c, la, access, &gpa);
+	bool good = r == want;
+
+	if (good && r == X86EMU_OK)
+		good = gpa == want_gpa_or_err;
+	if (good && r == X86EMU_FAULT)
+		good = c->fault_vector == 14 && c->fault_has_error_code &&
+		       c->fault_error_code == want_gpa_or_err && c->fault_addr == la;
+	if (!good)
+		DIAG("%s: r %d gpa %#llx err %#x", name, r, (unsigned long long)gpa,
+		     c->fault_error_code);
+	ok(good, "walk: %s", name);
+}
+
+#define W	X86_WALK_WRITE
+#define U	X86_WALK_USER
+#define F	X86_WALK_FETCH
+#define OK_	X86EMU_OK
+#define PF	X86EMU_FAULT
+
+static void test_walks(void)
+{
+	struct x86_emu_ctxt c;
+
+	/* 4-level */
+	tables_built = false;
+	ctxt_init(&c, X86_MODE_LONG64);
+	walk_expect(&c, "4-level 4K page", L4K(0) + 0x123, 0, OK_, 0x200123);
+	walk_expect(&c, "4-level 4K, non-contiguous next page", L4K(1) + 0x10, 0, OK_, 0x250010);
+	walk_expect(&c, "4-level 2M page", 0x7fedcb, 0, OK_, 0x7fedcb);
+	walk_expect(&c, "4-level 1G page", (1ull << 39) + 0x12345678, W | U, OK_, 0x12345678);
+	walk_expect(&c, "not present: read", L4K(2) + 8, 0, PF, 0);
+	walk_expect(&c, "not present: user write", L4K(2), W | U, PF, 6);
+	walk_expect(&c, "not present: fetch (I with NXE)", L4K(2), F, PF, 0x10);
+	walk_expect(&c, "not present PML4E", 0x7f0000000000ull, 0, PF, 0);
+	walk_expect(&c, "RO page: supervisor read", L4K(3), 0, OK_, 0x260000);
+	walk_expect(&c, "RO page: supervisor write, CR0.WP", L4K(3), W, PF, 3);
+	c.cr0 &= ~X86_CR0_WP;
+	walk_expect(&c, "RO page: supervisor write, no WP", L4K(3) + 4, W, OK_, 0x260004);
+	c.cr0 |= X86_CR0_WP;
+	walk_expect(&c, "supervisor page: user read", L4K(3), U, PF, 5);
+	walk_expect(&c, "supervisor page: user write", L4K(3), W | U, PF, 7);
+	walk_expect(&c, "NX page: read", L4K(4), U, OK_, 0x261000);
+	walk_expect(&c, "NX page: fetch", L4K(4), F, PF, 0x11);
+	walk_expect(&c, "NX page: user fetch", L4K(4), F | U, PF, 0x15);
+	c.cr4 |= X86_CR4_SMEP;
+	walk_expect(&c, "SMEP: supervisor fetch of user page", L4K(0), F, PF, 0x11);
+	c.cr4 = X86_CR4_PAE | X86_CR4_SMAP;
+	walk_expect(&c, "SMAP: supervisor read of user page", L4K(0), 0, PF, 1);
+	c.rflags |= X86_FLAG_AC;
+	walk_expect(&c, "SMAP: AC=1 allows it", L4K(0), 0, OK_, 0x200000);
+	c.cr4 = X86_CR4_PAE;
+	c.efer &= ~X86_EFER_NXE;
+	walk_expect(&c, "NX bit without EFER.NXE is reserved", L4K(4), 0, PF, 9);
+	walk_expect(&c, "no NXE: fetch not reported in error code", L4K(2), F, PF, 0);
+	c.efer |= X86_EFER_NXE;
+	put64(PD0 + 3 * 8, 0x600000 | (1ull << 13) | PT_P | PT_W | PT_PS);
+	walk_expect(&c, "2M page with reserved bit 13", 0x600000, 0, PF, 9);
+	put64(PML4 + 16, PT_P | PT_W | PT_PS);
+	walk_expect(&c, "PS in a PML4E is reserved", 2ull << 39, 0, PF, 9);
+	c.cr4 |= X86_CR4_LA57;
+	walk_expect(&c, "5-level paging unhandled", 0, 0, X86EMU_UNHANDLED, 0);
+	c.cr3 = 0x7ff000000ull;
+	c.cr4 &= ~X86_CR4_LA57;
+	walk_expect(&c, "tables outside RAM unhandled", 0, 0, X86EMU_UNHANDLED, 0);
+	tables_built = false;
+
+	/* 32-bit paging */
+	ctxt_init(&c, X86_MODE_PROT32);
+	c.cr0 |= X86_CR0_PG | X86_CR0_WP;
+	c.cr3 = 0x20000;
+	memset(ram + 0x20000, 0, 0x2000);
+	put32(0x20000, 0x21000 | PT_P | PT_W | PT_U);
+	put32(0x21000 + 4, 0x123000 | PT_P | PT_U);
+	put32(0x20000 + 4, 0x800000 | PT_PS | PT_P | PT_W);
+	put32(0x20000 + 8, (1u << 13) | PT_PS | PT_P | PT_W);
+	put32(0x20000 + 12, (1u << 21) | PT_PS | PT_P | PT_W);
+	c.cr0 &= ~X86_CR0_PG;
+	walk_expect(&c, "paging off: identity, truncated to 32 bits", 0x100001234ull, 0, OK_, 0x1234);
+	c.cr0 |= X86_CR0_PG;
+	walk_expect(&c, "32-bit 4K page", 0x1abc, U, OK_, 0x123abc);
+	walk_expect(&c, "32-bit: user write to RO page", 0x1abc, W | U, PF, 7);
+	walk_expect(&c, "32-bit: no NX, fetch not in error code", 0x2000, F, PF, 0);
+	walk_expect(&c, "32-bit: PS without CR4.PSE is a table", 0x400000, 0, X86EMU_UNHANDLED, 0);
+	c.cr4 |= X86_CR4_PSE;
+	walk_expect(&c, "32-bit PSE 4M page", 0x401234, W, OK_, 0x801234);
+	walk_expect(&c, "32-bit PSE-36 high bits", 0x812345, 0, OK_, 0x100012345ull);
+	walk_expect(&c, "32-bit PSE: reserved bit 21", 0xc00000, 0, PF, 9);
+	walk_expect(&c, "32-bit PSE: user access to supervisor 4M", 0x401234, U, PF, 5);
+	walk_expect(&c, "32-bit: linear truncated to 32 bits", 0x100001abcull, U, OK_, 0x123abc);
+
+	/* PAE */
+	c.cr4 = X86_CR4_PAE;
+	c.efer = X86_EFER_NXE;
+	memset(ram + 0x22000, 0, 0x2000);
+	c.pdpte[0] = 0x22000 | PT_P;
+	c.pdpte[1] = 0;
+	c.pdpte[2] = 0x22000 | PT_P | PT_W;	/* R/W is reserved in a PAE PDPTE */
+	put64(0x22000, 0x23000 | PT_P | PT_W | PT_U);
+	put64(0x23000 + 16, 0x345000 | PT_P | PT_W | PT_U | PT_NX);
+	put64(0x22000 + 8, 0x600000 | PT_PS | PT_P | PT_W | PT_U);
+	walk_expect(&c, "PAE 4K page", 0x2010, W | U, OK_, 0x345010);
+	walk_expect(&c, "PAE NX fetch", 0x2010, F, PF, 0x11);
+	walk_expect(&c, "PAE 2M page", 0x212345, U, OK_, 0x612345);
+	walk_expect(&c, "PAE PDPTE not present", 0x40000000, W, PF, 2);
+	walk_expect(&c, "PAE PDPTE reserved bit", 0x80000000, 0, PF, 9);
+	walk_expect(&c, "PAE PTE not present", 0x3000, 0, PF, 0);
+}
+
+/* ---- emulation beyond one table row ---- */
+
+static void load_code(struct x86_emu_ctxt *c, u64 rip, const u8 *code,
+		      unsigned int len)
+{
+	c->rip = rip;
+	put_code(c, rip, code, len);
+	reset_log();
+}
+
+static void test_fetch_and_protocol(void)
+{
+	struct x86_emu_ctxt c, before;
+	enum x86_emu_result r;
+	static const u8 mov_store[] = { 0x48, 0x89, 0x43, 0x10 };
+	static const u8 mov_long[] = { 0x89, 0x83, 0x00, 0x01, 0x00, 0x00 };
+	static const u8 mov_load[] = { 0x8b, 0x03 };
+	static const u8 mov_rm[] = { 0x89, 0x03 };
+
+	tables_built = false;
+	ctxt_init(&c, X86_MODE_LONG64);
+	c.gpr[X86_RBX] = MB;
+	c.gpr[X86_RAX] = V8;
+	load_code(&c, L4K(1) - 3, mov_store, 4);
+	r = run(&c, NULL);
+	ok(r == OK_ && nwrites == 1 && log_[0].gpa == MB + 0x10 && log_[0].val == V8 &&
+	   c.rip == L4K(1) + 1 && ram[0x250000] == 0x10,
+	   "fetch across a page boundary onto a non-contiguous GPA");
+
+	ctxt_init(&c, X86_MODE_LONG64);
+	load_code(&c, L4K(2) - 2, mov_rm, 2);
+	c.gpr[X86_RBX] = MB;
+	r = run(&c, NULL);
+	ok(r == OK_ && c.rip == L4K(2), "insn ending at a page end does not touch the next page");
+
+	ctxt_init(&c, X86_MODE_LONG64);
+	c.gpr[X86_RBX] = MB;
+	put_code(&c, L4K(2) - 2, mov_long, 2);
+	c.rip = L4K(2) - 2;
+	before = c;
+	r = x86_emulate(&c);
+	ok(r == PF && c.fault_vector == 14 && c.fault_error_code == 0x10 &&
+	   c.fault_addr == L4K(2) && c.rip == before.rip,
+	   "fetch running into an unmapped page: #PF, I bit, CR2 = next page");
+
+	ctxt_init(&c, X86_MODE_LONG64);
+	c.cpl = 3;
+	c.rip = L4K(2) + 0x40;
+	r = x86_emulate(&c);
+	ok(r == PF && c.fault_error_code == 0x14 && c.fault_addr == L4K(2) + 0x40,
+	   "user fetch from an unmapped page: #PF U|I");
+
+	ctxt_init(&c, X86_MODE_LONG64);
+	c.rip = MB;
+	r = x86_emulate(&c);
+	ok(r == X86EMU_UNHANDLED && c.insn_len == 0, "fetch from MMIO: unhandled");
+
+	ctxt_init(&c, X86_MODE_LONG64);
+	static const u8 inb[] = { 0x66, 0xed };
+	load_code(&c, CODE, inb, 2);
+	r = x86_emulate(&c);
+	ok(r == X86EMU_UNHANDLED && c.insn_len >= 2 && c.insn_bytes[0] == 0x66 &&
+	   c.insn_bytes[1] == 0xed, "unhandled returns the bytes");
+
+	/* retry protocol */
+	ctxt_init(&c, X86_MODE_LONG64);
+	c.gpr[X86_RBX] = MB + 0x40;
+	c.gpr[X86_RAX] = ALL1;
+	dev[0x40] = 0x5a;
+	dev[0x41] = dev[0x42] = dev[0x43] = 0;
+	load_code(&c, CODE, mov_load, 2);
+	before = c;
+	r = x86_emulate(&c);
+	ok(r == X86EMU_MMIO_PENDING && pending && pending_gpa == MB + 0x40 && pending_len == 4 &&
+	   !memcmp(c.gpr, before.gpr, sizeof(c.gpr)) && c.rip == before.rip &&
+	   c.rflags == before.rflags && nlog == 0,
+	   "MMIO read: first call PENDING, no state change");
+	memcpy(cache_data, &dev[0x40], 4);
+	cache_gpa = MB + 0x40;
+	cache_len = 4;
+	cache_valid = true;
+	r = x86_emulate(&c);
+	ok(r == OK_ && c.gpr[X86_RAX] == 0x5a && c.rip == CODE + 2 && nreads == 1,
+	   "MMIO read: second call with the data completes");
+
+	/* RMW: PENDING first, then read and exactly one write */
+	static const u8 addm[] = { 0x83, 0x03, 0x01 };
+	ctxt_init(&c, X86_MODE_LONG64);
+	c.gpr[X86_RBX] = MB;
+	memset(dev, 0, 8);
+	dev[0] = 0x41;
+	load_code(&c, CODE, addm, 3);
+	r = x86_emulate(&c);
+	ok(r == X86EMU_MMIO_PENDING && nwrites == 0, "MMIO RMW: no write before the read completed");
+	reset_log();
+	r = run(&c, NULL);
+	ok(r == OK_ && nreads == 1 && nwrites == 1 && !log_[0].write && log_[1].val == 0x42,
+	   "MMIO RMW: one read, then exactly one write");
+
+	/* MMIO access across a page: unhandled; RAM across a page: split */
+	ctxt_init(&c, X86_MODE_LONG64);
+	c.gpr[X86_RBX] = MB + 0xffe;
+	load_code(&c, CODE, mov_rm, 2);
+	r = run(&c, NULL);
+	ok(r == X86EMU_UNHANDLED && nlog == 0 && c.insn_len == 2, "MMIO access crossing a page: unhandled");
+
+	ctxt_init(&c, X86_MODE_LONG64);
+	c.gpr[X86_RBX] = L4K(1) - 2;
+	c.gpr[X86_RAX] = 0xa1b2c3d4;
+	load_code(&c, CODE, mov_rm, 2);
+	r = run(&c, NULL);
+	ok(r == OK_ && nlog == 0 && ram[0x200ffe] == 0xd4 && ram[0x200fff] == 0xc3 &&
+	   ram[0x250000] == 0xb2 && ram[0x250001] == 0xa1, "RAM access crossing a page is split");
+
+	/* data #PF */
+	ctxt_init(&c, X86_MODE_LONG64);
+	c.gpr[X86_RBX] = L4K(2) + 0x20;
+	load_code(&c, CODE, mov_rm, 2);
+	r = run(&c, NULL);
+	ok(r == PF && c.fault_error_code == 2 && c.fault_addr == L4K(2) + 0x20 && c.rip == CODE,
+	   "store to an unmapped page: #PF W, CR2");
+	ctxt_init(&c, X86_MODE_LONG64);
+	c.gpr[X86_RBX] = L4K(3);
+	load_code(&c, CODE, mov_rm, 2);
+	c.cpl = 3;
+	r = run(&c, NULL);
+	ok(r == PF && c.fault_error_code == 7, "CPL 3 store to a supervisor RO page: #PF P|W|U");
+	ctxt_init(&c, X86_MODE_LONG64);
+	c.gpr[X86_RBX] = L4K(3);
+	load_code(&c, CODE, addm, 3);
+	r = run(&c, NULL);
+	ok(r == PF && c.fault_error_code == 3 && nlog == 0, "RMW on a RO page faults as a write");
+	ctxt_init(&c, X86_MODE_LONG64);
+	c.gpr[X86_RBX] = L4K(5) + 0x10;		/* 4K-mapped MMIO */
+	load_code(&c, CODE, mov_rm, 2);
+	r = run(&c, NULL);
+	ok(r == OK_ && nwrites == 1 && log_[0].gpa == MB + 0x10, "MMIO through a 4K mapping");
+}
+
+static void test_strings(void)
+{
+	struct x86_emu_ctxt c;
+	enum x86_emu_result r;
+	int calls;
+
+	static const u8 movsd[] = { 0xa5 };
+	ctxt_init(&c, X86_MODE_LONG64);
+	put32(0x5000, 0xdeadbeef);
+	c.gpr[X86_RSI] = 0x5000;
+	c.gpr[X86_RDI] = MB;
+	load_code(&c, CODE, movsd, 1);
+	r = run(&c, &calls);
+	ok(r == OK_ && nwrites == 1 && nreads == 0 && log_[0].gpa == MB && log_[0].val == 0xdeadbeef &&
+	   c.gpr[X86_RSI] == 0x5004 && c.gpr[X86_RDI] == MB + 4 && c.rip == CODE + 1,
+	   "movsd RAM -> MMIO");
+
+	static const u8 repmovsb[] = { 0xf3, 0xa4 };
+	ctxt_init(&c, X86_MODE_LONG64);
+	dev[0x10] = 0x11;
+	dev[0x11] = 0x22;
+	ram[0x6000] = ram[0x6001] = 0;
+	c.gpr[X86_RSI] = MB + 0x10;
+	c.gpr[X86_RDI] = 0x6000;
+	c.gpr[X86_RCX] = 2;
+	load_code(&c, CODE, repmovsb, 2);
+	r = run(&c, &calls);
+	ok(r == OK_ && calls == 2 && nreads == 1 && ram[0x6000] == 0x11 && c.gpr[X86_RCX] == 1 &&
+	   c.rip == CODE && c.gpr[X86_RSI] == MB + 0x11 && c.gpr[X86_RDI] == 0x6001,
+	   "rep movsb MMIO -> RAM: one element, RIP stays");
+	reset_log();
+	r = run(&c, &calls);
+	ok(r == OK_ && ram[0x6001] == 0x22 && c.gpr[X86_RCX] == 0 && c.rip == CODE + 2,
+	   "rep movsb: last element, RCX = 0, RIP advances");
+
+	static const u8 repstosd[] = { 0xf3, 0xab };
+	ctxt_init(&c, X86_MODE_LONG64);
+	c.rflags |= X86_FLAG_DF;
+	c.gpr[X86_RAX] = 0x12345678;
+	c.gpr[X86_RDI] = MB + 8;
+	c.gpr[X86_RCX] = 3;
+	load_code(&c, CODE, repstosd, 2);
+	r = run(&c, NULL);
+	ok(r == OK_ && nwrites == 1 && log_[0].gpa == MB + 8 && log_[0].val == 0x12345678 &&
+	   c.gpr[X86_RDI] == MB + 4 && c.gpr[X86_RCX] == 2 && c.rip == CODE,
+	   "rep stosd DF=1: rdi decrements");
+
+	ctxt_init(&c, X86_MODE_LONG64);
+	c.gpr[X86_RCX] = 0;
+	c.gpr[X86_RDI] = MB;
+	load_code(&c, CODE, repstosd, 2);
+	r = run(&c, NULL);
+	ok(r == OK_ && nlog == 0 && c.rip == CODE + 2 && c.gpr[X86_RDI] == MB,
+	   "rep with RCX = 0: nothing, RIP advances");
+
+	static const u8 a32repstosb[] = { 0x67, 0xf3, 0xaa };
+	ctxt_init(&c, X86_MODE_LONG64);
+	c.gpr[X86_RCX] = 0x100000000ull;
+	c.gpr[X86_RDI] = MB;
+	load_code(&c, CODE, a32repstosb, 3);
+	r = run(&c, NULL);
+	ok(r == OK_ && nlog == 0 && c.rip == CODE + 3, "67 rep stosb: ECX (= 0) is the count");
+	c.gpr[X86_RCX] = 0xffffffff00000001ull;
+	c.gpr[X86_RDI] = 0xffffffff00000000ull | MB;
+	c.rip = CODE;
+	reset_log();
+	r = run(&c, NULL);
+	ok(r == OK_ && nwrites == 1 && log_[0].gpa == MB && c.gpr[X86_RCX] == 0 &&
+	   c.gpr[X86_RDI] == MB + 1 && c.rip == CODE + 3,
+	   "67 rep stosb: EDI/ECX, 32-bit writes zero-extend");
+
+	static const u8 fsmovsq[] = { 0x64, 0x48, 0xa5 };
+	ctxt_init(&c, X86_MODE_LONG64);
+	memset(dev, 0, 0x40);
+	dev[0x20] = 0x99;
+	c.seg_base[X86_SEG_FS] = MB;
+	c.seg_base[X86_SEG_ES] = 0x1000;	/* ignored in 64-bit mode */
+	c.gpr[X86_RSI] = 0x20;
+	c.gpr[X86_RDI] = MB + 0x30;
+	load_code(&c, CODE, fsmovsq, 3);
+	r = run(&c, &calls);
+	ok(r == OK_ && nreads == 1 && nwrites == 1 && !log_[0].write && log_[0].gpa == MB + 0x20 &&
+	   log_[1].gpa == MB + 0x30 && log_[1].val == 0x99 && calls == 2,
+	   "fs: movsq MMIO -> MMIO: source override, read then write");
+
+	static const u8 movsw16[] = { 0xa5 };
+	ctxt_init(&c, X86_MODE_REAL);
+	c.seg_base[X86_SEG_DS] = 0x7000;
+	c.seg_base[X86_SEG_ES] = MB;
+	ram[0x7000 + 0xfffe] = 0x34;
+	ram[0x7000 + 0xffff] = 0x12;
+	c.gpr[X86_RSI] = 0xabcdfffe;
+	c.gpr[X86_RDI] = 0x10;
+	load_code(&c, CODE, movsw16, 1);
+	r = run(&c, NULL);
+	ok(r == OK_ && nwrites == 1 && log_[0].gpa == MB + 0x10 && log_[0].len == 2 &&
+	   log_[0].val == 0x1234 && c.gpr[X86_RSI] == 0xabcd0000 && c.gpr[X86_RDI] == 0x12,
+	   "16-bit movsw: SI wraps, upper bits kept");
+
+	static const u8 lockstos[] = { 0xf0, 0xaa };
+	ctxt_init(&c, X86_MODE_LONG64);
+	load_code(&c, CODE, lockstos, 2);
+	r = run(&c, NULL);
+	ok(r == PF + 0 && c.fault_vector == 6, "lock stos: #UD");
+}
+
 int main(void)
 {
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		run_case(&cases[i]);
 	test_flags();
+	test_walks();
+	test_fetch_and_protocol();
+	test_strings();
 	printf("%d passed, %d failed\n", ntest - nfail, nfail);
 	return nfail ? 1 : 0;
 }
