@@ -79,7 +79,7 @@ static void store_le(u8 *b, u64 v, unsigned int len)
 static enum x86_emu_result raise(struct x86_emu_ctxt *ctxt, u8 vector)
 {
 	ctxt->fault_vector = vector;
-	ctxt->fault_has_error_code = vector != X86_VEC_UD;
+	ctxt->fault_has_error_code = vector != X86EMU_VEC_UD;
 	ctxt->fault_error_code = 0;
 	ctxt->fault_addr = 0;
 	return X86EMU_FAULT;
@@ -160,8 +160,8 @@ static enum x86_emu_result linear(struct state *st, unsigned int seg, u64 ea,
 		return X86EMU_OK;
 	}
 	if (!canonical(a) || !canonical(a + len - 1))
-		return raise(st->ctxt, seg == X86_SEG_SS ? X86_VEC_SS :
-				       X86_VEC_GP);
+		return raise(st->ctxt, seg == X86_SEG_SS ? X86EMU_VEC_SS :
+				       X86EMU_VEC_GP);
 	*la = a;
 	return X86EMU_OK;
 }
@@ -276,13 +276,13 @@ static bool parity(u64 v)
 /* SF, ZF, PF of @res into @f */
 static u64 szp(u64 f, u64 res, unsigned int bytes)
 {
-	f &= ~(X86_FLAG_SF | X86_FLAG_ZF | X86_FLAG_PF);
+	f &= ~(X86EMU_FLAG_SF | X86EMU_FLAG_ZF | X86EMU_FLAG_PF);
 	if (res & sign_bit(bytes))
-		f |= X86_FLAG_SF;
+		f |= X86EMU_FLAG_SF;
 	if (!(res & size_mask(bytes)))
-		f |= X86_FLAG_ZF;
+		f |= X86EMU_FLAG_ZF;
 	if (parity(res))
-		f |= X86_FLAG_PF;
+		f |= X86EMU_FLAG_PF;
 	return f;
 }
 
@@ -300,13 +300,13 @@ static u64 add_flags(u64 f, u64 a, u64 b, u64 res, bool cin, bool sub,
 		cf = res < a || (cin && res == a);
 		of = (a ^ res) & (b ^ res) & sb;
 	}
-	f &= ~(X86_FLAG_CF | X86_FLAG_OF | X86_FLAG_AF);
+	f &= ~(X86EMU_FLAG_CF | X86EMU_FLAG_OF | X86EMU_FLAG_AF);
 	if (cf)
-		f |= X86_FLAG_CF;
+		f |= X86EMU_FLAG_CF;
 	if (of)
-		f |= X86_FLAG_OF;
+		f |= X86EMU_FLAG_OF;
 	if ((a ^ b ^ res) & 0x10)
-		f |= X86_FLAG_AF;
+		f |= X86EMU_FLAG_AF;
 	return szp(f, res, bytes);
 }
 
@@ -318,7 +318,7 @@ static u64 add_flags(u64 f, u64 a, u64 b, u64 res, bool cin, bool sub,
 static u64 alu(unsigned int op, u64 a, u64 b, unsigned int bytes, u64 *flags)
 {
 	u64 mask = size_mask(bytes);
-	bool cin = *flags & X86_FLAG_CF;
+	bool cin = *flags & X86EMU_FLAG_CF;
 	u64 res, f = *flags;
 
 	switch (op) {
@@ -345,7 +345,7 @@ static u64 alu(unsigned int op, u64 a, u64 b, unsigned int bytes, u64 *flags)
 	case X86_OP_DEC:
 		res = (op == X86_OP_INC ? a + 1 : a - 1) & mask;
 		f = add_flags(f, a, 1, res, false, op == X86_OP_DEC, bytes);
-		f = (f & ~X86_FLAG_CF) | (*flags & X86_FLAG_CF);
+		f = (f & ~X86EMU_FLAG_CF) | (*flags & X86EMU_FLAG_CF);
 		break;
 	case X86_OP_AND:
 	case X86_OP_TEST:
@@ -357,7 +357,7 @@ static u64 alu(unsigned int op, u64 a, u64 b, unsigned int bytes, u64 *flags)
 			res = a ^ b;
 		else
 			res = a & b;
-		f = szp(f & ~(X86_FLAG_CF | X86_FLAG_OF), res, bytes);
+		f = szp(f & ~(X86EMU_FLAG_CF | X86EMU_FLAG_OF), res, bytes);
 		break;
 	case X86_OP_NOT:		/* no flags */
 		res = ~a & mask;
@@ -492,7 +492,7 @@ static enum x86_emu_result exec_simple(struct state *st)
 	case X86_OP_BTC: {
 		u64 bit = 1ULL << (b & (8 * bytes - 1));
 
-		flags = (flags & ~X86_FLAG_CF) | ((a & bit) ? X86_FLAG_CF : 0);
+		flags = (flags & ~X86EMU_FLAG_CF) | ((a & bit) ? X86EMU_FLAG_CF : 0);
 		res = op == X86_OP_BTS ? a | bit :
 		      op == X86_OP_BTR ? a & ~bit :
 		      op == X86_OP_BTC ? a ^ bit : a;
@@ -567,7 +567,7 @@ static enum x86_emu_result exec_string(struct state *st)
 	if (ret)
 		return ret;
 
-	delta = (st->rflags & X86_FLAG_DF) ? 0 - (u64)bytes : bytes;
+	delta = (st->rflags & X86EMU_FLAG_DF) ? 0 - (u64)bytes : bytes;
 	if (movs)
 		string_reg_write(st, X86_RSI, st->gpr[X86_RSI] + delta);
 	string_reg_write(st, X86_RDI, st->gpr[X86_RDI] + delta);
@@ -602,7 +602,7 @@ static enum x86_emu_result fetch(struct state *st, unsigned int from,
 		la = seg_base(st, X86_SEG_CS) + ip;
 		if (ctxt->mode == X86_MODE_LONG64) {
 			if (!canonical(la))
-				return raise(ctxt, X86_VEC_GP);
+				return raise(ctxt, X86EMU_VEC_GP);
 		} else {
 			la &= 0xffffffff;
 		}
@@ -658,10 +658,10 @@ static enum x86_emu_result fetch_decode(struct state *st)
 		return X86EMU_OK;
 	case X86_DEC_UD:
 		ctxt->insn_len = got;
-		return raise(ctxt, X86_VEC_UD);
+		return raise(ctxt, X86EMU_VEC_UD);
 	case X86_DEC_GP:
 	case X86_DEC_SHORT:	/* cannot happen at 15 bytes */
-		return raise(ctxt, X86_VEC_GP);
+		return raise(ctxt, X86EMU_VEC_GP);
 	default:
 		return X86EMU_UNHANDLED;
 	}

@@ -34,34 +34,34 @@ enum x86_emu_result {
 };
 
 /* Exception vectors the emulator raises */
-#define X86_VEC_UD	6
-#define X86_VEC_SS	12
-#define X86_VEC_GP	13
-#define X86_VEC_PF	14
+#define X86EMU_VEC_UD	6
+#define X86EMU_VEC_SS	12
+#define X86EMU_VEC_GP	13
+#define X86EMU_VEC_PF	14
 
 /* RFLAGS bits */
-#define X86_FLAG_CF	(1ULL << 0)
-#define X86_FLAG_PF	(1ULL << 2)
-#define X86_FLAG_AF	(1ULL << 4)
-#define X86_FLAG_ZF	(1ULL << 6)
-#define X86_FLAG_SF	(1ULL << 7)
-#define X86_FLAG_DF	(1ULL << 10)
-#define X86_FLAG_OF	(1ULL << 11)
-#define X86_FLAG_AC	(1ULL << 18)
-#define X86_FLAGS_ARITH	(X86_FLAG_CF | X86_FLAG_PF | X86_FLAG_AF | \
-			 X86_FLAG_ZF | X86_FLAG_SF | X86_FLAG_OF)
+#define X86EMU_FLAG_CF	BIT_ULL(0)
+#define X86EMU_FLAG_PF	BIT_ULL(2)
+#define X86EMU_FLAG_AF	BIT_ULL(4)
+#define X86EMU_FLAG_ZF	BIT_ULL(6)
+#define X86EMU_FLAG_SF	BIT_ULL(7)
+#define X86EMU_FLAG_DF	BIT_ULL(10)
+#define X86EMU_FLAG_OF	BIT_ULL(11)
+#define X86EMU_FLAG_AC	BIT_ULL(18)
+#define X86EMU_FLAGS_ARITH	(X86EMU_FLAG_CF | X86EMU_FLAG_PF | X86EMU_FLAG_AF | \
+			 X86EMU_FLAG_ZF | X86EMU_FLAG_SF | X86EMU_FLAG_OF)
 
 /* Control-register bits the walk looks at */
-#define X86_CR0_PE	(1ULL << 0)
-#define X86_CR0_WP	(1ULL << 16)
-#define X86_CR0_PG	(1ULL << 31)
-#define X86_CR4_PSE	(1ULL << 4)
-#define X86_CR4_PAE	(1ULL << 5)
-#define X86_CR4_LA57	(1ULL << 12)
-#define X86_CR4_SMEP	(1ULL << 20)
-#define X86_CR4_SMAP	(1ULL << 21)
-#define X86_EFER_LMA	(1ULL << 10)
-#define X86_EFER_NXE	(1ULL << 11)
+#define X86EMU_CR0_PE	BIT_ULL(0)
+#define X86EMU_CR0_WP	BIT_ULL(16)
+#define X86EMU_CR0_PG	BIT_ULL(31)
+#define X86EMU_CR4_PSE	BIT_ULL(4)
+#define X86EMU_CR4_PAE	BIT_ULL(5)
+#define X86EMU_CR4_LA57	BIT_ULL(12)
+#define X86EMU_CR4_SMEP	BIT_ULL(20)
+#define X86EMU_CR4_SMAP	BIT_ULL(21)
+#define X86EMU_EFER_LMA	BIT_ULL(10)
+#define X86EMU_EFER_NXE	BIT_ULL(11)
 
 struct x86_emu_ops {
 	/*

@@ -15,11 +15,11 @@
  */
 #include "emulate.h"
 
-#define PTE_P		(1ULL << 0)
-#define PTE_RW		(1ULL << 1)
-#define PTE_US		(1ULL << 2)
-#define PTE_PS		(1ULL << 7)
-#define PTE_NX		(1ULL << 63)
+#define PTE_P		BIT_ULL(0)
+#define PTE_RW		BIT_ULL(1)
+#define PTE_US		BIT_ULL(2)
+#define PTE_PS		BIT_ULL(7)
+#define PTE_NX		BIT_ULL(63)
 #define PTE_ADDR	0x000ffffffffff000ULL
 
 /* PAE PDPTEs have no R/W, U/S, A, PS; those bits (1,2,5-8) must be 0 */
@@ -28,7 +28,7 @@
 static enum x86_emu_result page_fault(struct x86_emu_ctxt *ctxt, u64 linear,
 				      u32 error_code)
 {
-	ctxt->fault_vector = X86_VEC_PF;
+	ctxt->fault_vector = X86EMU_VEC_PF;
 	ctxt->fault_has_error_code = true;
 	ctxt->fault_error_code = error_code;
 	ctxt->fault_addr = linear;
@@ -66,12 +66,12 @@ static bool allowed(const struct x86_emu_ctxt *ctxt, const struct rights *r,
 	if (user)
 		return r->user && (!(access & X86_WALK_WRITE) || r->write);
 	/* supervisor writes to read-only pages fault only with CR0.WP */
-	if ((access & X86_WALK_WRITE) && !r->write && (ctxt->cr0 & X86_CR0_WP))
+	if ((access & X86_WALK_WRITE) && !r->write && (ctxt->cr0 & X86EMU_CR0_WP))
 		return false;
-	if (r->user && fetch && (ctxt->cr4 & X86_CR4_SMEP))
+	if (r->user && fetch && (ctxt->cr4 & X86EMU_CR4_SMEP))
 		return false;
-	if (r->user && !fetch && (ctxt->cr4 & X86_CR4_SMAP) &&
-	    !(ctxt->rflags & X86_FLAG_AC))
+	if (r->user && !fetch && (ctxt->cr4 & X86EMU_CR4_SMAP) &&
+	    !(ctxt->rflags & X86EMU_FLAG_AC))
 		return false;
 	return true;
 }
@@ -89,11 +89,11 @@ static enum x86_emu_result walk32(struct x86_emu_ctxt *ctxt, u64 linear,
 		return page_fault(ctxt, linear, err);
 	r->write = pde & PTE_RW;
 	r->user = pde & PTE_US;
-	if ((pde & PTE_PS) && (ctxt->cr4 & X86_CR4_PSE)) {
+	if ((pde & PTE_PS) && (ctxt->cr4 & X86EMU_CR4_PSE)) {
 		/* PSE-36: PDE bits 20:13 are physical bits 39:32; 21 is rsvd */
-		if (pde & (1ULL << 21))
+		if (pde & BIT_ULL(21))
 			return page_fault(ctxt, linear,
-					  err | X86_PF_PRESENT | X86_PF_RSVD);
+					  err | X86_WALK_PF_PRESENT | X86_WALK_PF_RSVD);
 		*gpa = (pde & 0xffc00000) | (((pde >> 13) & 0xff) << 32) |
 		       (linear & 0x3fffff);
 		return X86EMU_OK;
@@ -117,7 +117,7 @@ static enum x86_emu_result walk64(struct x86_emu_ctxt *ctxt, u64 linear,
 				  u32 err, struct rights *r, u64 table,
 				  unsigned int shift, u64 *gpa)
 {
-	u64 rsvd = (ctxt->efer & X86_EFER_NXE) ? 0 : PTE_NX;
+	u64 rsvd = (ctxt->efer & X86EMU_EFER_NXE) ? 0 : PTE_NX;
 	u64 pte;
 
 	for (;; shift -= 9) {
@@ -149,30 +149,30 @@ static enum x86_emu_result walk64(struct x86_emu_ctxt *ctxt, u64 linear,
 		table = pte & PTE_ADDR;
 	}
 rsvd:
-	return page_fault(ctxt, linear, err | X86_PF_PRESENT | X86_PF_RSVD);
+	return page_fault(ctxt, linear, err | X86_WALK_PF_PRESENT | X86_WALK_PF_RSVD);
 }
 
 enum x86_emu_result x86_walk(struct x86_emu_ctxt *ctxt, u64 linear,
 			     unsigned int access, u64 *gpa)
 {
-	bool lma = ctxt->efer & X86_EFER_LMA;
-	bool pae = ctxt->cr4 & X86_CR4_PAE;
+	bool lma = ctxt->efer & X86EMU_EFER_LMA;
+	bool pae = ctxt->cr4 & X86EMU_CR4_PAE;
 	struct rights r = { true, true, true };
 	enum x86_emu_result ret;
 	u32 err = access & (X86_WALK_WRITE | X86_WALK_USER | X86_WALK_FETCH);
 	u64 pdpte;
 
-	if (!(ctxt->cr0 & X86_CR0_PG)) {
+	if (!(ctxt->cr0 & X86EMU_CR0_PG)) {
 		*gpa = lma ? linear : (linear & 0xffffffff);
 		return X86EMU_OK;
 	}
 	/* the error code reports fetches only where NX or SMEP exist */
-	if (!(((ctxt->efer & X86_EFER_NXE) && (lma || pae)) ||
-	      (ctxt->cr4 & X86_CR4_SMEP)))
+	if (!(((ctxt->efer & X86EMU_EFER_NXE) && (lma || pae)) ||
+	      (ctxt->cr4 & X86EMU_CR4_SMEP)))
 		err &= ~X86_WALK_FETCH;
 
 	if (lma) {
-		if (ctxt->cr4 & X86_CR4_LA57)
+		if (ctxt->cr4 & X86EMU_CR4_LA57)
 			return X86EMU_UNHANDLED;
 		ret = walk64(ctxt, linear, err, &r, ctxt->cr3 & PTE_ADDR, 39,
 			     gpa);
@@ -184,7 +184,7 @@ enum x86_emu_result x86_walk(struct x86_emu_ctxt *ctxt, u64 linear,
 			return page_fault(ctxt, linear, err);
 		if (pdpte & PDPTE_PAE_RSVD)
 			return page_fault(ctxt, linear,
-					  err | X86_PF_PRESENT | X86_PF_RSVD);
+					  err | X86_WALK_PF_PRESENT | X86_WALK_PF_RSVD);
 		ret = walk64(ctxt, linear, err, &r, pdpte & PTE_ADDR, 21, gpa);
 	} else {
 		linear &= 0xffffffff;
@@ -193,6 +193,6 @@ enum x86_emu_result x86_walk(struct x86_emu_ctxt *ctxt, u64 linear,
 	if (ret != X86EMU_OK)
 		return ret;
 	if (!allowed(ctxt, &r, access))
-		return page_fault(ctxt, linear, err | X86_PF_PRESENT);
+		return page_fault(ctxt, linear, err | X86_WALK_PF_PRESENT);
 	return X86EMU_OK;
 }

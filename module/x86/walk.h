@@ -8,13 +8,13 @@
 struct x86_emu_ctxt;
 
 /* Access kinds for the walk (the bits of the #PF error code). */
-#define X86_WALK_WRITE	(1U << 1)
-#define X86_WALK_USER	(1U << 2)	/* CPL 3 */
-#define X86_WALK_FETCH	(1U << 4)
+#define X86_WALK_WRITE	BIT(1)
+#define X86_WALK_USER	BIT(2)	/* CPL 3 */
+#define X86_WALK_FETCH	BIT(4)
 
 /* #PF error code bits the walk sets besides the access kind */
-#define X86_PF_PRESENT	(1U << 0)
-#define X86_PF_RSVD	(1U << 3)
+#define X86_WALK_PF_PRESENT	BIT(0)
+#define X86_WALK_PF_RSVD	BIT(3)
 
 /*
  * Translate @linear to a guest-physical address the way the CPU would

@@ -240,12 +240,12 @@ static void ctxt_init(struct x86_emu_ctxt *c, enum x86_mode mode)
 		if (!tables_built)
 			build_long_tables();
 		tables_built = true;
-		c->cr0 = X86_CR0_PE | X86_CR0_PG | X86_CR0_WP;
-		c->cr4 = X86_CR4_PAE;
-		c->efer = X86_EFER_LMA | X86_EFER_NXE | (1 << 8);
+		c->cr0 = X86EMU_CR0_PE | X86EMU_CR0_PG | X86EMU_CR0_WP;
+		c->cr4 = X86EMU_CR4_PAE;
+		c->efer = X86EMU_EFER_LMA | X86EMU_EFER_NXE | (1 << 8);
 		c->cr3 = PML4;
 	} else if (mode != X86_MODE_REAL) {
-		c->cr0 = X86_CR0_PE;
+		c->cr0 = X86EMU_CR0_PE;
 	}
 }
 
@@ -412,11 +412,11 @@ static const struct tcase cases[] = {
 	{ "add eax,[rbx]", M64, I(0x03, 0x03), .set = { { RR(3), MB }, { RR(0), 5 } },
 	  .devval = 7, .acc = 'r', .gpa = MB, .size = 4, .chk = { { RR(0), 12 } } },
 	{ "cmp [rbx],eax: no write", M64, I(0x39, 0x03), .set = { { RR(3), MB }, { RR(0), 7 } },
-	  .devval = 7, .acc = 'r', .gpa = MB, .size = 4, .flags_chk = X86_FLAG_ZF | X86_FLAG_CF,
-	  .flags_set = X86_FLAG_ZF },
+	  .devval = 7, .acc = 'r', .gpa = MB, .size = 4, .flags_chk = X86EMU_FLAG_ZF | X86EMU_FLAG_CF,
+	  .flags_set = X86EMU_FLAG_ZF },
 	{ "cmp byte [rbx],imm8 (80 /7)", M64, I(0x80, 0x3b, 0x10), .set = { { RR(3), MB } },
-	  .devval = 0x0f, .acc = 'r', .gpa = MB, .size = 1, .flags_chk = X86_FLAG_CF | X86_FLAG_ZF,
-	  .flags_set = X86_FLAG_CF },
+	  .devval = 0x0f, .acc = 'r', .gpa = MB, .size = 1, .flags_chk = X86EMU_FLAG_CF | X86EMU_FLAG_ZF,
+	  .flags_set = X86EMU_FLAG_CF },
 	{ "add dword [rbx],imm8 sign-ext (83 /0)", M64, I(0x83, 0x03, 0xff), .set = { { RR(3), MB } },
 	  .devval = 1, .acc = 'm', .gpa = MB, .size = 4, .wval = 0 },
 	{ "and dword [rbx],imm32 (81 /4)", M64, I(0x81, 0x23, 0xf0, 0xf0, 0x00, 0x00),
@@ -424,18 +424,18 @@ static const struct tcase cases[] = {
 	{ "or qword [rbx],imm32 (REX.W 81 /1)", M64, I(0x48, 0x81, 0x0b, 0x00, 0x00, 0x00, 0x80),
 	  .set = { { RR(3), MB } }, .acc = 'm', .gpa = MB, .size = 8, .wval = 0xffffffff80000000ull },
 	{ "test [rbx],eax (85)", M64, I(0x85, 0x03), .set = { { RR(3), MB }, { RR(0), 1 } },
-	  .devval = 2, .acc = 'r', .gpa = MB, .size = 4, .flags_chk = X86_FLAG_ZF, .flags_set = X86_FLAG_ZF },
+	  .devval = 2, .acc = 'r', .gpa = MB, .size = 4, .flags_chk = X86EMU_FLAG_ZF, .flags_set = X86EMU_FLAG_ZF },
 	{ "test byte [rbx],imm8 (f6 /0)", M64, I(0xf6, 0x03, 0x80), .set = { { RR(3), MB } },
-	  .devval = 0x80, .acc = 'r', .gpa = MB, .size = 1, .flags_chk = X86_FLAG_ZF | X86_FLAG_SF,
-	  .flags_set = X86_FLAG_SF },
+	  .devval = 0x80, .acc = 'r', .gpa = MB, .size = 1, .flags_chk = X86EMU_FLAG_ZF | X86EMU_FLAG_SF,
+	  .flags_set = X86EMU_FLAG_SF },
 	{ "test dword [rbx],imm32 (f7 /0)", M64, I(0xf7, 0x03, 0, 0, 0, 1), .set = { { RR(3), MB } },
-	  .devval = 0x01000000, .acc = 'r', .gpa = MB, .size = 4, .flags_chk = X86_FLAG_ZF },
+	  .devval = 0x01000000, .acc = 'r', .gpa = MB, .size = 4, .flags_chk = X86EMU_FLAG_ZF },
 	{ "not dword [rbx]", M64, I(0xf7, 0x13), .set = { { RR(3), MB } }, .devval = 0xf0f0f0f0,
 	  .acc = 'm', .gpa = MB, .size = 4, .wval = 0x0f0f0f0f },
 	{ "neg word [rbx]", M64, I(0x66, 0xf7, 0x1b), .set = { { RR(3), MB } }, .devval = 1,
-	  .acc = 'm', .gpa = MB, .size = 2, .wval = 0xffff, .flags_chk = X86_FLAG_CF, .flags_set = X86_FLAG_CF },
+	  .acc = 'm', .gpa = MB, .size = 2, .wval = 0xffff, .flags_chk = X86EMU_FLAG_CF, .flags_set = X86EMU_FLAG_CF },
 	{ "inc byte [rbx]", M64, I(0xfe, 0x03), .set = { { RR(3), MB } }, .devval = 0xff,
-	  .acc = 'm', .gpa = MB, .size = 1, .wval = 0, .flags_chk = X86_FLAG_ZF, .flags_set = X86_FLAG_ZF },
+	  .acc = 'm', .gpa = MB, .size = 1, .wval = 0, .flags_chk = X86EMU_FLAG_ZF, .flags_set = X86EMU_FLAG_ZF },
 	{ "dec dword [rbx]", M64, I(0xff, 0x0b), .set = { { RR(3), MB } }, .devval = 0,
 	  .acc = 'm', .gpa = MB, .size = 4, .wval = 0xffffffff },
 	{ "xchg [rbx],al", M64, I(0x86, 0x03), .set = { { RR(3), MB }, { RR(0), 0x11 } }, .devval = 0x22,
@@ -443,18 +443,18 @@ static const struct tcase cases[] = {
 	{ "xchg [rbx],rcx", M64, I(0x48, 0x87, 0x0b), .set = { { RR(3), MB }, { RR(1), V8 } }, .devval = 3,
 	  .acc = 'm', .gpa = MB, .size = 8, .wval = V8, .chk = { { RR(1), 3 } } },
 	{ "bt [rbx],eax offset 35 -> +4", M64, I(0x0f, 0xa3, 0x03), .set = { { RR(3), MB }, { RR(0), 35 } },
-	  .devval = 8, .acc = 'r', .gpa = MB + 4, .size = 4, .flags_chk = X86_FLAG_CF, .flags_set = X86_FLAG_CF },
+	  .devval = 8, .acc = 'r', .gpa = MB + 4, .size = 4, .flags_chk = X86EMU_FLAG_CF, .flags_set = X86EMU_FLAG_CF },
 	{ "bts [rbx],eax offset -1 -> -4 bit 31", M64, I(0x0f, 0xab, 0x03),
 	  .set = { { RR(3), MB + 0x100 }, { RR(0), 0xffffffff } }, .acc = 'm', .gpa = MB + 0xfc,
-	  .size = 4, .wval = 0x80000000, .flags_chk = X86_FLAG_CF },
+	  .size = 4, .wval = 0x80000000, .flags_chk = X86EMU_FLAG_CF },
 	{ "btr [rbx],rax offset 69 -> +8", M64, I(0x48, 0x0f, 0xb3, 0x03),
 	  .set = { { RR(3), MB }, { RR(0), 69 } }, .devval = ALL1, .acc = 'm', .gpa = MB + 8, .size = 8,
-	  .wval = ~0x20ull, .flags_chk = X86_FLAG_CF, .flags_set = X86_FLAG_CF },
+	  .wval = ~0x20ull, .flags_chk = X86EMU_FLAG_CF, .flags_set = X86EMU_FLAG_CF },
 	{ "btc [rbx],ax offset -17 -> -4", M64, I(0x66, 0x0f, 0xbb, 0x03),
 	  .set = { { RR(3), MB + 0x100 }, { RR(0), 0xffef } }, .acc = 'm', .gpa = MB + 0xfc, .size = 2,
 	  .wval = 0x8000 },
 	{ "bt dword [rbx],36 (imm mod 32)", M64, I(0x0f, 0xba, 0x23, 0x24), .set = { { RR(3), MB } },
-	  .devval = 0x10, .acc = 'r', .gpa = MB, .size = 4, .flags_chk = X86_FLAG_CF, .flags_set = X86_FLAG_CF },
+	  .devval = 0x10, .acc = 'r', .gpa = MB, .size = 4, .flags_chk = X86EMU_FLAG_CF, .flags_set = X86EMU_FLAG_CF },
 	{ "bts dword [rbx],5", M64, I(0x0f, 0xba, 0x2b, 0x05), .set = { { RR(3), MB } },
 	  .acc = 'm', .gpa = MB, .size = 4, .wval = 0x20 },
 	{ "btr qword [rbx],63", M64, I(0x48, 0x0f, 0xba, 0x33, 0x3f), .set = { { RR(3), MB } },
@@ -543,7 +543,7 @@ static const struct tcase cases[] = {
 	{ "REX then legacy prefix: REX ignored", M64, I(0x48, 0x66, 0x89, 0x03),
 	  .set = { { RR(3), MB }, { RR(0), V8 } }, .acc = 'w', .gpa = MB, .size = 2, .wval = 0x7788 },
 	{ "mod 3: add ecx,eax (no memory)", M64, I(0x01, 0xc1), .set = { { RR(1), ALL1 }, { RR(0), 1 } },
-	  .chk = { { RR(1), 0 } }, .flags_chk = X86_FLAG_CF | X86_FLAG_ZF, .flags_set = X86_FLAG_CF | X86_FLAG_ZF },
+	  .chk = { { RR(1), 0 } }, .flags_chk = X86EMU_FLAG_CF | X86EMU_FLAG_ZF, .flags_set = X86EMU_FLAG_CF | X86EMU_FLAG_ZF },
 };
 
 static void run_case(const struct tcase *t)
@@ -711,25 +711,25 @@ struct fop {
 	bool writes;
 };
 
-#define LOGIC	(X86_FLAGS_ARITH & ~X86_FLAG_AF)
+#define LOGIC	(X86EMU_FLAGS_ARITH & ~X86EMU_FLAG_AF)
 static const struct fop fops[] = {
-	{ "add", n_add, K_ALU, 0x00, 0, X86_FLAGS_ARITH, true },
+	{ "add", n_add, K_ALU, 0x00, 0, X86EMU_FLAGS_ARITH, true },
 	{ "or", n_or, K_ALU, 0x08, 0, LOGIC, true },
-	{ "adc", n_adc, K_ALU, 0x10, 0, X86_FLAGS_ARITH, true },
-	{ "sbb", n_sbb, K_ALU, 0x18, 0, X86_FLAGS_ARITH, true },
+	{ "adc", n_adc, K_ALU, 0x10, 0, X86EMU_FLAGS_ARITH, true },
+	{ "sbb", n_sbb, K_ALU, 0x18, 0, X86EMU_FLAGS_ARITH, true },
 	{ "and", n_and, K_ALU, 0x20, 0, LOGIC, true },
-	{ "sub", n_sub, K_ALU, 0x28, 0, X86_FLAGS_ARITH, true },
+	{ "sub", n_sub, K_ALU, 0x28, 0, X86EMU_FLAGS_ARITH, true },
 	{ "xor", n_xor, K_ALU, 0x30, 0, LOGIC, true },
-	{ "cmp", n_cmp, K_ALU, 0x38, 0, X86_FLAGS_ARITH, false },
+	{ "cmp", n_cmp, K_ALU, 0x38, 0, X86EMU_FLAGS_ARITH, false },
 	{ "test", n_test, K_TEST, 0x84, 0, LOGIC, false },
-	{ "bt", n_bt, K_BT, 0xa3, 0, X86_FLAG_CF, false },
-	{ "bts", n_bts, K_BT, 0xab, 0, X86_FLAG_CF, true },
-	{ "btr", n_btr, K_BT, 0xb3, 0, X86_FLAG_CF, true },
-	{ "btc", n_btc, K_BT, 0xbb, 0, X86_FLAG_CF, true },
-	{ "not", n_not, K_UN, 0xf6, 2, X86_FLAGS_ARITH, true },
-	{ "neg", n_neg, K_UN, 0xf6, 3, X86_FLAGS_ARITH, true },
-	{ "inc", n_inc, K_UN, 0xfe, 0, X86_FLAGS_ARITH, true },
-	{ "dec", n_dec, K_UN, 0xfe, 1, X86_FLAGS_ARITH, true },
+	{ "bt", n_bt, K_BT, 0xa3, 0, X86EMU_FLAG_CF, false },
+	{ "bts", n_bts, K_BT, 0xab, 0, X86EMU_FLAG_CF, true },
+	{ "btr", n_btr, K_BT, 0xb3, 0, X86EMU_FLAG_CF, true },
+	{ "btc", n_btc, K_BT, 0xbb, 0, X86EMU_FLAG_CF, true },
+	{ "not", n_not, K_UN, 0xf6, 2, X86EMU_FLAGS_ARITH, true },
+	{ "neg", n_neg, K_UN, 0xf6, 3, X86EMU_FLAGS_ARITH, true },
+	{ "inc", n_inc, K_UN, 0xfe, 0, X86EMU_FLAGS_ARITH, true },
+	{ "dec", n_dec, K_UN, 0xfe, 1, X86EMU_FLAGS_ARITH, true },
 };
 
 static u64 rng = 0x9e3779b97f4a7c15ull;
@@ -850,7 +850,7 @@ static void test_flags(void)
 				/* in memory the bit offset would move the address */
 				if (op->kind == K_BT)
 					b &= 8 * bytes - 1;
-				fin = (xorshift() & X86_FLAGS_ARITH) | 2;
+				fin = (xorshift() & X86EMU_FLAGS_ARITH) | 2;
 				nres = op->native(bytes, a, b, fin, &nf) & mask;
 				if (!emulate_op(op, bytes, v, a, b, fin, &eres, &ef)) {
 					bad++;
@@ -919,39 +919,39 @@ static void test_walks(void)
 	walk_expect(&c, "not present PML4E", 0x7f0000000000ull, 0, PF, 0);
 	walk_expect(&c, "RO page: supervisor read", L4K(3), 0, OK_, 0x260000);
 	walk_expect(&c, "RO page: supervisor write, CR0.WP", L4K(3), W, PF, 3);
-	c.cr0 &= ~X86_CR0_WP;
+	c.cr0 &= ~X86EMU_CR0_WP;
 	walk_expect(&c, "RO page: supervisor write, no WP", L4K(3) + 4, W, OK_, 0x260004);
-	c.cr0 |= X86_CR0_WP;
+	c.cr0 |= X86EMU_CR0_WP;
 	walk_expect(&c, "supervisor page: user read", L4K(3), U, PF, 5);
 	walk_expect(&c, "supervisor page: user write", L4K(3), W | U, PF, 7);
 	walk_expect(&c, "NX page: read", L4K(4), U, OK_, 0x261000);
 	walk_expect(&c, "NX page: fetch", L4K(4), F, PF, 0x11);
 	walk_expect(&c, "NX page: user fetch", L4K(4), F | U, PF, 0x15);
-	c.cr4 |= X86_CR4_SMEP;
+	c.cr4 |= X86EMU_CR4_SMEP;
 	walk_expect(&c, "SMEP: supervisor fetch of user page", L4K(0), F, PF, 0x11);
-	c.cr4 = X86_CR4_PAE | X86_CR4_SMAP;
+	c.cr4 = X86EMU_CR4_PAE | X86EMU_CR4_SMAP;
 	walk_expect(&c, "SMAP: supervisor read of user page", L4K(0), 0, PF, 1);
-	c.rflags |= X86_FLAG_AC;
+	c.rflags |= X86EMU_FLAG_AC;
 	walk_expect(&c, "SMAP: AC=1 allows it", L4K(0), 0, OK_, 0x200000);
-	c.cr4 = X86_CR4_PAE;
-	c.efer &= ~X86_EFER_NXE;
+	c.cr4 = X86EMU_CR4_PAE;
+	c.efer &= ~X86EMU_EFER_NXE;
 	walk_expect(&c, "NX bit without EFER.NXE is reserved", L4K(4), 0, PF, 9);
 	walk_expect(&c, "no NXE: fetch not reported in error code", L4K(2), F, PF, 0);
-	c.efer |= X86_EFER_NXE;
+	c.efer |= X86EMU_EFER_NXE;
 	put64(PD0 + 3 * 8, 0x600000 | (1ull << 13) | PT_P | PT_W | PT_PS);
 	walk_expect(&c, "2M page with reserved bit 13", 0x600000, 0, PF, 9);
 	put64(PML4 + 16, PT_P | PT_W | PT_PS);
 	walk_expect(&c, "PS in a PML4E is reserved", 2ull << 39, 0, PF, 9);
-	c.cr4 |= X86_CR4_LA57;
+	c.cr4 |= X86EMU_CR4_LA57;
 	walk_expect(&c, "5-level paging unhandled", 0, 0, X86EMU_UNHANDLED, 0);
 	c.cr3 = 0x7ff000000ull;
-	c.cr4 &= ~X86_CR4_LA57;
+	c.cr4 &= ~X86EMU_CR4_LA57;
 	walk_expect(&c, "tables outside RAM unhandled", 0, 0, X86EMU_UNHANDLED, 0);
 	tables_built = false;
 
 	/* 32-bit paging */
 	ctxt_init(&c, X86_MODE_PROT32);
-	c.cr0 |= X86_CR0_PG | X86_CR0_WP;
+	c.cr0 |= X86EMU_CR0_PG | X86EMU_CR0_WP;
 	c.cr3 = 0x20000;
 	memset(ram + 0x20000, 0, 0x2000);
 	put32(0x20000, 0x21000 | PT_P | PT_W | PT_U);
@@ -959,14 +959,14 @@ static void test_walks(void)
 	put32(0x20000 + 4, 0x800000 | PT_PS | PT_P | PT_W);
 	put32(0x20000 + 8, (1u << 13) | PT_PS | PT_P | PT_W);
 	put32(0x20000 + 12, (1u << 21) | PT_PS | PT_P | PT_W);
-	c.cr0 &= ~X86_CR0_PG;
+	c.cr0 &= ~X86EMU_CR0_PG;
 	walk_expect(&c, "paging off: identity, truncated to 32 bits", 0x100001234ull, 0, OK_, 0x1234);
-	c.cr0 |= X86_CR0_PG;
+	c.cr0 |= X86EMU_CR0_PG;
 	walk_expect(&c, "32-bit 4K page", 0x1abc, U, OK_, 0x123abc);
 	walk_expect(&c, "32-bit: user write to RO page", 0x1abc, W | U, PF, 7);
 	walk_expect(&c, "32-bit: no NX, fetch not in error code", 0x2000, F, PF, 0);
 	walk_expect(&c, "32-bit: PS without CR4.PSE is a table", 0x400000, 0, X86EMU_UNHANDLED, 0);
-	c.cr4 |= X86_CR4_PSE;
+	c.cr4 |= X86EMU_CR4_PSE;
 	walk_expect(&c, "32-bit PSE 4M page", 0x401234, W, OK_, 0x801234);
 	walk_expect(&c, "32-bit PSE-36 high bits", 0x812345, 0, OK_, 0x100012345ull);
 	walk_expect(&c, "32-bit PSE: reserved bit 21", 0xc00000, 0, PF, 9);
@@ -974,8 +974,8 @@ static void test_walks(void)
 	walk_expect(&c, "32-bit: linear truncated to 32 bits", 0x100001abcull, U, OK_, 0x123abc);
 
 	/* PAE */
-	c.cr4 = X86_CR4_PAE;
-	c.efer = X86_EFER_NXE;
+	c.cr4 = X86EMU_CR4_PAE;
+	c.efer = X86EMU_EFER_NXE;
 	memset(ram + 0x22000, 0, 0x2000);
 	c.pdpte[0] = 0x22000 | PT_P;
 	c.pdpte[1] = 0;
@@ -1167,7 +1167,7 @@ static void test_strings(void)
 
 	static const u8 repstosd[] = { 0xf3, 0xab };
 	ctxt_init(&c, X86_MODE_LONG64);
-	c.rflags |= X86_FLAG_DF;
+	c.rflags |= X86EMU_FLAG_DF;
 	c.gpr[X86_RAX] = 0x12345678;
 	c.gpr[X86_RDI] = MB + 8;
 	c.gpr[X86_RCX] = 3;
