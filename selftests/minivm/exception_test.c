@@ -177,10 +177,26 @@ TEST_F(exc, delivered)
 	ASSERT_RUN_UCALL(self->vcpu, &uc, UCALL_DONE);
 }
 
+/* The tests below run once: a fixture without variants. */
+FIXTURE(exc1) {
+	struct minivm_vm *vm;
+	struct minivm_vcpu *vcpu;
+};
+
+FIXTURE_SETUP(exc1)
+{
+	MINIVM_REQUIRE();
+}
+
+FIXTURE_TEARDOWN(exc1)
+{
+	vm_free(self->vm);
+}
+
 #define PF_RO_GVA	0x300000	/* in the scratch area */
 #define PF_NP_GVA	0x301000
 
-TEST_F(exc, pf_not_present)
+TEST_F(exc1, pf_not_present)
 {
 	struct ucall uc;
 
@@ -194,7 +210,7 @@ TEST_F(exc, pf_not_present)
 	ASSERT_RUN_UCALL(self->vcpu, &uc, UCALL_DONE);
 }
 
-TEST_F(exc, pf_write_read_only)
+TEST_F(exc1, pf_write_read_only)
 {
 	struct ucall uc;
 
@@ -210,7 +226,7 @@ TEST_F(exc, pf_write_read_only)
 }
 
 /* No handler configured: the guest's dispatcher turns it into an abort. */
-TEST_F(exc, unexpected_is_abort)
+TEST_F(exc1, unexpected_is_abort)
 {
 	struct ucall uc;
 
