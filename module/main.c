@@ -47,7 +47,17 @@ long minivm_check_extension(unsigned long cap)
 	case MINIVM_CAP_USER_MEMORY:
 	case MINIVM_CAP_UNRESTRICTED_GUEST:
 	case MINIVM_CAP_IMMEDIATE_EXIT:
+	case MINIVM_CAP_LONG_MODE:
+	case MINIVM_CAP_MMIO:
+	case MINIVM_CAP_READONLY_MEM:
+	case MINIVM_CAP_CPUID:
+	case MINIVM_CAP_MSRS:
+	case MINIVM_CAP_XSAVE:
+	case MINIVM_CAP_DEBUGREGS:
+	case MINIVM_CAP_VCPU_EVENTS:
 		return 1;
+	case MINIVM_CAP_X86_USER_SPACE_MSR:
+		return MINIVM_MSR_EXIT_UNKNOWN | MINIVM_MSR_EXIT_INVAL;
 	case MINIVM_CAP_NR_MEMSLOTS:
 		return MINIVM_MAX_MEMSLOTS;
 	case MINIVM_CAP_MAX_VCPUS:
@@ -69,6 +79,10 @@ static long minivm_dev_ioctl(struct file *filp, unsigned int ioctl,
 		return minivm_check_extension(arg);
 	case MINIVM_GET_VCPU_MMAP_SIZE:
 		return arg ? -EINVAL : PAGE_SIZE;
+	case MINIVM_GET_SUPPORTED_CPUID:
+		return minivm_get_supported_cpuid((void __user *)arg);
+	case MINIVM_GET_MSR_INDEX_LIST:
+		return minivm_get_msr_index_list((void __user *)arg);
 	default:
 		return -ENOTTY;
 	}
@@ -98,13 +112,22 @@ static int __init minivm_init(void)
 	if (!minivm_backend)
 		return -ENODEV;
 
+	ret = minivm_cpuid_init();
+	if (ret)
+		goto err_backend_exit;
+
 	ret = misc_register(&minivm_dev);
 	if (ret) {
 		pr_err(MINIVM_PREFIX "cannot register /dev/minivm: %d\n", ret);
-		minivm_backend->exit();
-		return ret;
+		goto err_cpuid_exit;
 	}
 	return 0;
+
+err_cpuid_exit:
+	minivm_cpuid_exit();
+err_backend_exit:
+	minivm_backend->exit();
+	return ret;
 }
 
 static void __exit minivm_exit(void)
@@ -114,6 +137,7 @@ static void __exit minivm_exit(void)
 	 * CPUs are already out of VMX operation.
 	 */
 	misc_deregister(&minivm_dev);
+	minivm_cpuid_exit();
 	minivm_backend->exit();
 }
 

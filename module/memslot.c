@@ -76,7 +76,8 @@ static int check_region(const struct minivm_userspace_memory_region *mem)
 				      boot_cpu_data.x86_phys_bits,
 				      minivm_backend->gpa_bits);
 
-	if (mem->slot >= MINIVM_MAX_MEMSLOTS || mem->flags ||
+	if (mem->slot >= MINIVM_MAX_MEMSLOTS ||
+	    (mem->flags & ~MINIVM_MEM_READONLY) ||
 	    mem->reserved[0] || mem->reserved[1])
 		return -EINVAL;
 	if (!PAGE_ALIGNED(mem->guest_phys_addr) ||
@@ -141,6 +142,7 @@ int minivm_set_memory_region(struct minivm *vm,
 	slot->base_gfn = mem->guest_phys_addr >> PAGE_SHIFT;
 	slot->npages = mem->memory_size >> PAGE_SHIFT;
 	slot->userspace_addr = mem->userspace_addr;
+	slot->flags = mem->flags;
 	vm->slots[mem->slot] = slot;
 	ret = 0;
 

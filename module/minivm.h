@@ -59,6 +59,7 @@ struct minivm_memslot {
 	u64 npages;
 	unsigned long userspace_addr;
 	u32 id;
+	u32 flags;			/* MINIVM_MEM_* */
 };
 
 /*
@@ -87,13 +88,35 @@ struct minivm {
 	 */
 	bool dead;
 
+	/*
+	 * MINIVM_MSR_EXIT_* kinds of guest MSR access that exit to
+	 * userspace (MINIVM_ENABLE_CAP). Written by the VM ioctl, read by
+	 * the vCPUs' exit handlers: a plain word, any value is consistent.
+	 */
+	u32 user_msr_exits;
+
 	void *arch;			/* backend state (EPT root, ...) */
+};
+
+/*
+ * MSRs that are plain state, the same for every backend (msr.c). The
+ * backend owns the ones the hardware switches or uses (EFER, the SYSCALL
+ * family, FS/GS bases, PAT, TSC, ...).
+ */
+struct minivm_msr_state {
+	u64 apic_base;
+	u64 misc_enable;
+	u64 mtrr_def_type;
+	u64 mtrr_fixed[11];
+	u64 mtrr_var[16];		/* base, mask, base, mask, ... */
+	u64 mcg_status;
 };
 
 /*
  * A vCPU. Its fd holds the only reference; the vCPU holds its VM. All
  * vCPU ioctls are serialised by @mutex, so the backend never sees two
- * calls on one vCPU at once.
+ * calls on one vCPU at once; every field below is the vCPU's own and
+ * changes only under @mutex.
  */
 struct minivm_vcpu {
 	struct minivm *vm;
@@ -101,6 +124,11 @@ struct minivm_vcpu {
 	struct mutex mutex;		/* serialises this vCPU's ioctls */
 	struct minivm_run *run;		/* one zeroed page, mmap()ed by userspace */
 	void *arch;			/* backend state (VMCS, GPRs, ...) */
+
+	/* The guest's CPUID table (cpuid.c): nent entries, kmalloc()ed. */
+	struct minivm_cpuid_entry *cpuid;
+	u32 cpuid_nent;
+	struct minivm_msr_state msrs;
 };
 
 /*
@@ -142,15 +170,49 @@ struct minivm_backend_ops {
 	 * data are filled in for userspace, or a negative errno.
 	 */
 	int (*vcpu_run_once)(struct minivm_vcpu *vcpu);
-	/* Called before the first and after the last vcpu_run_once of a RUN. */
-	void (*vcpu_run_begin)(struct minivm_vcpu *vcpu);
+	/*
+	 * Called before the first and after the last vcpu_run_once of a
+	 * RUN. run_begin finishes what the last exit to userspace left open
+	 * and returns like vcpu_run_once (0: userspace has work again).
+	 */
+	int (*vcpu_run_begin)(struct minivm_vcpu *vcpu);
 	void (*vcpu_run_end)(struct minivm_vcpu *vcpu);
 
 	void (*get_regs)(struct minivm_vcpu *vcpu, struct minivm_regs *regs);
 	void (*set_regs)(struct minivm_vcpu *vcpu, const struct minivm_regs *regs);
 	void (*get_sregs)(struct minivm_vcpu *vcpu, struct minivm_sregs *sregs);
-	void (*set_sregs)(struct minivm_vcpu *vcpu,
-			  const struct minivm_sregs *sregs);
+	/* May refuse (EINVAL) what VM entry would; then nothing changed. */
+	int (*set_sregs)(struct minivm_vcpu *vcpu,
+			 const struct minivm_sregs *sregs);
+
+	/*
+	 * MSRs the backend owns. 0, -ENOENT for an MSR it does not know,
+	 * -EINVAL for a value it refuses. @host: userspace (GET/SET_MSRS),
+	 * which may set what the guest may not (e.g. read-only MSRs).
+	 */
+	int (*get_msr)(struct minivm_vcpu *vcpu, u32 index, u64 *data);
+	int (*set_msr)(struct minivm_vcpu *vcpu, u32 index, u64 data,
+		       bool host);
+	/* The MSRs get_msr/set_msr know, for MINIVM_GET_MSR_INDEX_LIST. */
+	const u32 *msr_indices;
+	unsigned int nr_msr_indices;
+
+	void (*get_xsave)(struct minivm_vcpu *vcpu, struct minivm_xsave *xs);
+	int (*set_xsave)(struct minivm_vcpu *vcpu,
+			 const struct minivm_xsave *xs);
+	u64 (*get_xcr0)(struct minivm_vcpu *vcpu);
+	int (*set_xcr0)(struct minivm_vcpu *vcpu, u64 xcr0);
+	void (*get_debugregs)(struct minivm_vcpu *vcpu,
+			      struct minivm_debugregs *dbg);
+	void (*set_debugregs)(struct minivm_vcpu *vcpu,
+			      const struct minivm_debugregs *dbg);
+	void (*get_events)(struct minivm_vcpu *vcpu,
+			   struct minivm_vcpu_events *ev);
+	/* Checked by the caller against minivm_exception_valid(). */
+	void (*set_events)(struct minivm_vcpu *vcpu,
+			   const struct minivm_vcpu_events *ev);
+	/* CR0.PE as the guest sees it (error codes need protected mode). */
+	bool (*protected_mode)(struct minivm_vcpu *vcpu);
 };
 
 extern const struct minivm_backend_ops *minivm_backend;
@@ -174,6 +236,47 @@ const struct minivm_memslot *minivm_gfn_to_memslot(struct minivm *vm, u64 gfn);
 /* vcpu.c */
 int minivm_create_vcpu(struct minivm *vm, unsigned long id);
 long minivm_check_extension(unsigned long cap);
+
+/* guest-mem.c: guest-physical memory through the slots, for emulation */
+int minivm_read_guest(struct minivm *vm, u64 gpa, void *buf, unsigned int len);
+int minivm_write_guest(struct minivm *vm, u64 gpa, const void *buf,
+		       unsigned int len);
+/* The slot for @gpa: 1 RAM, 2 read-only RAM, 0 none (MMIO). */
+int minivm_gpa_kind(struct minivm *vm, u64 gpa);
+
+/* cpuid.c */
+int minivm_cpuid_init(void);
+void minivm_cpuid_exit(void);
+int minivm_vcpu_cpuid_init(struct minivm_vcpu *vcpu);
+void minivm_vcpu_cpuid_free(struct minivm_vcpu *vcpu);
+long minivm_get_supported_cpuid(void __user *argp);
+long minivm_set_cpuid(struct minivm_vcpu *vcpu, void __user *argp);
+long minivm_get_cpuid(struct minivm_vcpu *vcpu, void __user *argp);
+/* Answer a guest CPUID; @osxsave is CR4.OSXSAVE, @xcr0 the guest's. */
+void minivm_cpuid(struct minivm_vcpu *vcpu, u32 function, u32 index,
+		  bool osxsave, u64 xcr0, u32 out[4]);
+/* The XCR0 bits the guest's CPUID offers (always x87). */
+u64 minivm_guest_supported_xcr0(struct minivm_vcpu *vcpu);
+/* What minivm can give any guest on this host (XCR0 bits). */
+extern u64 minivm_supported_xcr0;
+/* Set by the backend before minivm_cpuid_init(): RDTSCP/RDPID work. */
+extern bool minivm_cpuid_rdtscp;
+
+/* msr.c */
+void minivm_msrs_reset(struct minivm_vcpu *vcpu);
+bool minivm_apic_base_valid(u64 data);
+int minivm_get_msr(struct minivm_vcpu *vcpu, u32 index, u64 *data);
+int minivm_set_msr(struct minivm_vcpu *vcpu, u32 index, u64 data, bool host);
+long minivm_msrs_ioctl(struct minivm_vcpu *vcpu, unsigned int ioctl,
+		       void __user *argp);
+long minivm_get_msr_index_list(void __user *argp);
+
+/* Exceptions with an error code (protected mode only), SDM Vol. 3 6.13. */
+static inline bool minivm_exception_has_error_code(unsigned int vector)
+{
+	return vector == 8 || (vector >= 10 && vector <= 14) || vector == 17 ||
+	       vector == 21;
+}
 
 /* vmx/ */
 const struct minivm_backend_ops *minivm_vmx_probe(void);

@@ -42,6 +42,27 @@ void minivm_vm_mark_dead(struct minivm *vm)
 	WRITE_ONCE(vm->dead, true);
 }
 
+static long minivm_enable_cap(struct minivm *vm, void __user *argp)
+{
+	struct minivm_enable_cap cap;
+
+	if (copy_from_user(&cap, argp, sizeof(cap)))
+		return -EFAULT;
+	if (cap.flags || cap.args[1] || cap.args[2] || cap.args[3] ||
+	    memchr_inv(cap.reserved, 0, sizeof(cap.reserved)))
+		return -EINVAL;
+	switch (cap.cap) {
+	case MINIVM_CAP_X86_USER_SPACE_MSR:
+		if (cap.args[0] & ~(u64)(MINIVM_MSR_EXIT_UNKNOWN |
+					 MINIVM_MSR_EXIT_INVAL))
+			return -EINVAL;
+		WRITE_ONCE(vm->user_msr_exits, cap.args[0]);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
 static long minivm_vm_ioctl(struct file *filp, unsigned int ioctl,
 			    unsigned long arg)
 {
@@ -61,6 +82,8 @@ static long minivm_vm_ioctl(struct file *filp, unsigned int ioctl,
 		return minivm_set_memory_region(vm, &mem);
 	case MINIVM_CHECK_EXTENSION:
 		return minivm_check_extension(arg);
+	case MINIVM_ENABLE_CAP:
+		return minivm_enable_cap(vm, (void __user *)arg);
 	default:
 		return -ENOTTY;
 	}

@@ -9,6 +9,7 @@
 #include <linux/percpu.h>
 #include <linux/smp.h>
 #include <asm/cpufeature.h>
+#include <asm/fpu/xcr.h>
 #include <asm/tsc.h>
 #include <asm/msr.h>
 #include <asm/special_insns.h>
@@ -37,12 +38,23 @@ static DEFINE_PER_CPU(bool, in_vmx_operation);
 			 CPU_BASED_MONITOR_EXITING | \
 			 CPU_BASED_CR8_LOAD_EXITING | \
 			 CPU_BASED_CR8_STORE_EXITING | \
+			 CPU_BASED_RDPMC_EXITING | \
+			 CPU_BASED_USE_MSR_BITMAPS | \
+			 CPU_BASED_USE_TSC_OFFSETTING | \
 			 CPU_BASED_ACTIVATE_SECONDARY_CONTROLS)
 #define PROC2_REQUIRED	(SECONDARY_EXEC_ENABLE_EPT | \
 			 SECONDARY_EXEC_UNRESTRICTED_GUEST)
+/*
+ * RDTSCP: without it the guest's RDTSCP/RDPID are #UD and CPUID hides
+ * them. WBINVD exiting keeps a guest from flushing the host's caches.
+ */
+#define PROC2_OPTIONAL	(SECONDARY_EXEC_ENABLE_RDTSCP | \
+			 SECONDARY_EXEC_WBINVD_EXITING)
 #define EXIT_REQUIRED	(VM_EXIT_HOST_ADDR_SPACE_SIZE | \
 			 VM_EXIT_SAVE_IA32_EFER | VM_EXIT_LOAD_IA32_EFER)
+#define EXIT_OPTIONAL	(VM_EXIT_SAVE_IA32_PAT | VM_EXIT_LOAD_IA32_PAT)
 #define ENTRY_REQUIRED	(VM_ENTRY_LOAD_IA32_EFER)
+#define ENTRY_OPTIONAL	(VM_ENTRY_LOAD_IA32_PAT)
 
 /*
  * A VMX capability MSR says in its low half which control bits must be 1
@@ -109,15 +121,30 @@ bool vmx_probe_caps(void)
 	    !adjust_controls(PROC_REQUIRED, 0, true_ctls ?
 			     MSR_IA32_VMX_TRUE_PROCBASED_CTLS :
 			     MSR_IA32_VMX_PROCBASED_CTLS, &vmx_caps.proc_ctls) ||
-	    !adjust_controls(PROC2_REQUIRED, 0, MSR_IA32_VMX_PROCBASED_CTLS2,
+	    !adjust_controls(PROC2_REQUIRED, PROC2_OPTIONAL,
+			     MSR_IA32_VMX_PROCBASED_CTLS2,
 			     &vmx_caps.proc_ctls2) ||
-	    !adjust_controls(EXIT_REQUIRED, 0, true_ctls ?
+	    !adjust_controls(EXIT_REQUIRED, EXIT_OPTIONAL, true_ctls ?
 			     MSR_IA32_VMX_TRUE_EXIT_CTLS :
 			     MSR_IA32_VMX_EXIT_CTLS, &vmx_caps.exit_ctls) ||
-	    !adjust_controls(ENTRY_REQUIRED, 0, true_ctls ?
+	    !adjust_controls(ENTRY_REQUIRED, ENTRY_OPTIONAL, true_ctls ?
 			     MSR_IA32_VMX_TRUE_ENTRY_CTLS :
 			     MSR_IA32_VMX_ENTRY_CTLS, &vmx_caps.entry_ctls))
 		return false;
+
+	/* PAT in the VMCS only with all three controls, else emulated. */
+	vmx_caps.pat = (vmx_caps.exit_ctls & EXIT_OPTIONAL) == EXIT_OPTIONAL &&
+		       (vmx_caps.entry_ctls & ENTRY_OPTIONAL);
+	if (!vmx_caps.pat) {
+		vmx_caps.exit_ctls &= ~EXIT_OPTIONAL;
+		vmx_caps.entry_ctls &= ~ENTRY_OPTIONAL;
+	}
+	vmx_caps.rdtscp = boot_cpu_has(X86_FEATURE_RDTSCP) &&
+			  (vmx_caps.proc_ctls2 & SECONDARY_EXEC_ENABLE_RDTSCP);
+	if (!vmx_caps.rdtscp)
+		vmx_caps.proc_ctls2 &= ~SECONDARY_EXEC_ENABLE_RDTSCP;
+	if (boot_cpu_has(X86_FEATURE_XSAVE))
+		vmx_caps.host_xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
 
 	rdmsrl(MSR_IA32_VMX_EPT_VPID_CAP, ept_cap);
 	if (!(ept_cap & VMX_EPT_PAGE_WALK_4_BIT) ||

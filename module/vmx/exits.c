@@ -17,14 +17,17 @@
 #include "vmcs.h"
 #include "vmx.h"
 
-static void skip_instruction(void)
+/* Not in every kernel's <asm/vmx.h>. */
+#define EXIT_REASON_GETSEC	11
+
+void skip_instruction(void)
 {
 	vmcs_writel(GUEST_RIP, vmcs_readl(GUEST_RIP) +
 		    vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
 }
 
 /* The guest did something minivm cannot handle: the VM is dead. */
-static int internal_error(struct vmx_vcpu *vmx, u32 suberror, u32 exit_reason)
+int internal_error(struct vmx_vcpu *vmx, u32 suberror, u32 exit_reason)
 {
 	struct minivm_run *run = vmx->vcpu->run;
 	u64 gpa = 0;
@@ -80,8 +83,6 @@ static int handle_hlt(struct vmx_vcpu *vmx, u32 exit_reason)
 	return 0;
 }
 
-/* Where OUT data and IN results live in the run area: right after it. */
-#define RUN_IO_DATA_OFFSET	ALIGN(sizeof(struct minivm_run), 8)
 
 /* Exit qualification for I/O instructions (SDM Vol. 3, Table 28-5). */
 #define IO_SIZE(q)	(((q) & 7) + 1)
@@ -97,8 +98,7 @@ static int handle_io(struct vmx_vcpu *vmx, u32 exit_reason)
 	unsigned int size = IO_SIZE(qual);
 
 	if (qual & IO_STRING)
-		return internal_error(vmx, MINIVM_INTERNAL_ERROR_UNHANDLED_EXIT,
-				      exit_reason);
+		return vmx_handle_string_io(vmx, qual);
 
 	run->exit_reason = MINIVM_EXIT_IO;
 	run->io.size = size;
@@ -123,15 +123,13 @@ static int handle_io(struct vmx_vcpu *vmx, u32 exit_reason)
  * or EAX; like hardware, a 32-bit IN zero-extends into RAX and narrower
  * ones keep the upper bits.
  */
-void vmx_complete_pending(struct vmx_vcpu *vmx)
+static void complete_in(struct vmx_vcpu *vmx)
 {
 	struct minivm_run *run = vmx->vcpu->run;
 	unsigned long *rax = &vmx->regs[VCPU_RAX];
 	u8 *data = (u8 *)run + RUN_IO_DATA_OFFSET;
 	u32 val = 0;
 
-	if (vmx->pending != VMX_PENDING_IN)
-		return;
 	memcpy(&val, data, vmx->pending_in_size);
 	switch (vmx->pending_in_size) {
 	case 1:
@@ -144,13 +142,52 @@ void vmx_complete_pending(struct vmx_vcpu *vmx)
 		*rax = val;
 		break;
 	}
+}
+
+/*
+ * Finish what the last exit to userspace left open, before the guest
+ * runs again. Returns 1 to enter the guest, 0 when the completion itself
+ * needs userspace again (an emulated instruction's next MMIO access), or
+ * a negative errno.
+ */
+int vmx_complete_pending(struct vmx_vcpu *vmx)
+{
+	struct minivm_run *run = vmx->vcpu->run;
+	enum vmx_pending pending = vmx->pending;
+
 	vmx->pending = VMX_PENDING_NONE;
+	switch (pending) {
+	case VMX_PENDING_NONE:
+		return 1;
+	case VMX_PENDING_IN:
+		complete_in(vmx);
+		return 1;
+	case VMX_PENDING_MMIO_READ:
+		return vmx_complete_mmio(vmx);
+	case VMX_PENDING_RDMSR:
+		if (run->msr.error) {
+			vmx_inject_gp();
+			return 1;
+		}
+		vmx->regs[VCPU_RAX] = lower_32_bits(run->msr.data);
+		vmx->regs[VCPU_RDX] = upper_32_bits(run->msr.data);
+		skip_instruction();
+		return 1;
+	case VMX_PENDING_WRMSR:
+		if (run->msr.error)
+			vmx_inject_gp();
+		else
+			skip_instruction();
+		return 1;
+	}
+	return 1;
 }
 
 /* Exit qualification for control-register accesses (SDM Table 28-3). */
 #define CR_NUM(q)	((q) & 15)
 #define CR_ACCESS(q)	(((q) >> 4) & 3)
 #define CR_ACCESS_MOV_TO 0
+#define CR_ACCESS_MOV_FROM 1
 #define CR_ACCESS_LMSW	3
 #define CR_GPR(q)	(((q) >> 8) & 15)
 #define CR_LMSW_DATA(q)	(((q) >> 16) & 0xffff)
@@ -161,40 +198,67 @@ static unsigned long lmsw_result(unsigned long cr0, unsigned long src)
 	return (cr0 & ~0xeUL) | (src & 0xf) | (cr0 & X86_CR0_PE);
 }
 
+static unsigned long gpr_read(struct vmx_vcpu *vmx, unsigned int reg)
+{
+	return reg == VCPU_RSP ? vmcs_readl(GUEST_RSP) : vmx->regs[reg];
+}
+
+/* A 32-bit write outside 64-bit mode still writes the whole register. */
+static void gpr_write(struct vmx_vcpu *vmx, unsigned int reg,
+		      unsigned long val)
+{
+	if (reg == VCPU_RSP)
+		vmcs_writel(GUEST_RSP, val);
+	else
+		vmx->regs[reg] = val;
+}
+
 /*
- * Only MOV to CR0/CR4 that changes a host-owned bit exits (state.c).
- * CR0 keeps the guest-owned bits it has; @val carries all of them.
+ * MOV to CR0/CR4 that changes a host-owned bit, LMSW, and every MOV to
+ * or from CR8 exit (state.c). A value the CPU would refuse is #GP(0),
+ * as on hardware.
  */
 static int handle_cr(struct vmx_vcpu *vmx, u32 exit_reason)
 {
 	unsigned long qual = vmcs_readl(EXIT_QUALIFICATION);
 	unsigned long val;
+	bool ok;
 
-	if (CR_ACCESS(qual) == CR_ACCESS_LMSW) {
-		vmx_set_cr0(vmx, lmsw_result(vmx_guest_cr0(),
-					     CR_LMSW_DATA(qual)));
-		skip_instruction();
-		return 1;
-	}
-	if (CR_ACCESS(qual) != CR_ACCESS_MOV_TO)
-		goto unhandled;
-	val = CR_GPR(qual) == VCPU_RSP ? vmcs_readl(GUEST_RSP) :
-					 vmx->regs[CR_GPR(qual)];
-	/* A value the guest may not have would need a #GP: not emulated. */
-	switch (CR_NUM(qual)) {
-	case 0:
-		if (!minivm_cr0_valid(val))
-			goto unhandled;
-		vmx_set_cr0(vmx, val);
+	switch (CR_ACCESS(qual)) {
+	case CR_ACCESS_LMSW:
+		ok = vmx_guest_write_cr0(vmx, lmsw_result(vmx_guest_cr0(),
+							  CR_LMSW_DATA(qual)));
 		break;
-	case 4:
-		/* Also what this CPU can run, or the next entry would fail. */
-		if (!minivm_cr4_valid(val) || (val & ~vmx_caps.cr4_fixed1))
+	case CR_ACCESS_MOV_FROM:
+		if (CR_NUM(qual) != 8)
 			goto unhandled;
-		vmx_set_cr4(vmx, val);
+		gpr_write(vmx, CR_GPR(qual), vmx->cr8);
+		ok = true;
+		break;
+	case CR_ACCESS_MOV_TO:
+		val = gpr_read(vmx, CR_GPR(qual));
+		switch (CR_NUM(qual)) {
+		case 0:
+			ok = vmx_guest_write_cr0(vmx, val);
+			break;
+		case 4:
+			ok = vmx_guest_write_cr4(vmx, val);
+			break;
+		case 8:
+			ok = val <= 15;
+			if (ok)
+				vmx->cr8 = val;
+			break;
+		default:
+			goto unhandled;
+		}
 		break;
 	default:
 		goto unhandled;
+	}
+	if (!ok) {
+		vmx_inject_gp();
+		return 1;
 	}
 	skip_instruction();
 	return 1;
@@ -204,20 +268,187 @@ unhandled:
 			      exit_reason);
 }
 
+/* Answered from the vCPU's table (cpuid.c), never by the host's CPUID. */
+static int handle_cpuid(struct vmx_vcpu *vmx, u32 exit_reason)
+{
+	unsigned long *r = vmx->regs;
+	u32 out[4];
+
+	minivm_cpuid(vmx->vcpu, r[VCPU_RAX], r[VCPU_RCX],
+		     vmx_guest_cr4() & X86_CR4_OSXSAVE, vmx->xcr0, out);
+	r[VCPU_RAX] = out[0];
+	r[VCPU_RBX] = out[1];
+	r[VCPU_RCX] = out[2];
+	r[VCPU_RDX] = out[3];
+	skip_instruction();
+	return 1;
+}
+
+/*
+ * An MSR access minivm refuses: #GP in the guest, or, where userspace
+ * asked for it (MINIVM_ENABLE_CAP), an exit for the VMM to decide.
+ */
+static int msr_refused(struct vmx_vcpu *vmx, int err, bool write, u32 index,
+		       u64 data)
+{
+	struct minivm_run *run = vmx->vcpu->run;
+	u32 kind = err == -ENOENT ? MINIVM_MSR_EXIT_UNKNOWN :
+				    MINIVM_MSR_EXIT_INVAL;
+
+	if (!(READ_ONCE(vmx->vcpu->vm->user_msr_exits) & kind)) {
+		vmx_inject_gp();
+		return 1;
+	}
+	run->exit_reason = write ? MINIVM_EXIT_X86_WRMSR :
+				   MINIVM_EXIT_X86_RDMSR;
+	run->msr.error = 0;
+	run->msr.reason = kind;
+	run->msr.index = index;
+	run->msr.data = write ? data : 0;
+	vmx->pending = write ? VMX_PENDING_WRMSR : VMX_PENDING_RDMSR;
+	/* The instruction completes (or faults) on the next RUN. */
+	return 0;
+}
+
+static int handle_rdmsr(struct vmx_vcpu *vmx, u32 exit_reason)
+{
+	u32 index = vmx->regs[VCPU_RCX];
+	u64 data;
+	int err;
+
+	err = minivm_get_msr(vmx->vcpu, index, &data);
+	if (err)
+		return msr_refused(vmx, err, false, index, 0);
+	vmx->regs[VCPU_RAX] = lower_32_bits(data);
+	vmx->regs[VCPU_RDX] = upper_32_bits(data);
+	skip_instruction();
+	return 1;
+}
+
+static int handle_wrmsr(struct vmx_vcpu *vmx, u32 exit_reason)
+{
+	u32 index = vmx->regs[VCPU_RCX];
+	u64 data = (u64)(u32)vmx->regs[VCPU_RDX] << 32 |
+		   (u32)vmx->regs[VCPU_RAX];
+	int err;
+
+	err = minivm_set_msr(vmx->vcpu, index, data, false);
+	if (err)
+		return msr_refused(vmx, err, true, index, data);
+	skip_instruction();
+	return 1;
+}
+
+/* XSETBV: only XCR0, only at CPL 0, only what the guest's CPUID offers. */
+static int handle_xsetbv(struct vmx_vcpu *vmx, u32 exit_reason)
+{
+	u64 val = (u64)(u32)vmx->regs[VCPU_RDX] << 32 |
+		  (u32)vmx->regs[VCPU_RAX];
+
+	if (!(vmx_guest_cr4() & X86_CR4_OSXSAVE)) {
+		vmx_inject_ud();
+		return 1;
+	}
+	if ((u32)vmx->regs[VCPU_RCX] != 0 || vmx_cpl() != 0 ||
+	    vmx_set_xcr0(vmx->vcpu, val)) {
+		vmx_inject_gp();
+		return 1;
+	}
+	skip_instruction();
+	return 1;
+}
+
+/* Exit qualification for MOV DR (SDM Table 28-4). */
+#define DR_NUM(q)	((q) & 7)
+#define DR_FROM		BIT(4)
+#define DR_GPR(q)	(((q) >> 8) & 15)
+
+static int handle_dr(struct vmx_vcpu *vmx, u32 exit_reason)
+{
+	unsigned long qual = vmcs_readl(EXIT_QUALIFICATION);
+	unsigned int dr = DR_NUM(qual);
+	unsigned long val;
+
+	/* DR4/DR5 are DR6/DR7, unless CR4.DE makes them #UD. */
+	if (dr == 4 || dr == 5) {
+		if (vmx_guest_cr4() & X86_CR4_DE) {
+			vmx_inject_ud();
+			return 1;
+		}
+		dr += 2;
+	}
+	if (qual & DR_FROM) {
+		val = dr < 4 ? vmx->db[dr] : dr == 6 ? vmx->dr6 :
+		      vmcs_readl(GUEST_DR7);
+		gpr_write(vmx, DR_GPR(qual), val);
+	} else {
+		val = gpr_read(vmx, DR_GPR(qual));
+		if (dr >= 6 && upper_32_bits(val)) {
+			vmx_inject_gp();
+			return 1;
+		}
+		if (dr < 4)
+			vmx->db[dr] = val;
+		else if (dr == 6)
+			vmx->dr6 = val | 0xffff0ff0UL;
+		else
+			vmcs_writel(GUEST_DR7, (val & ~0x2000UL) | 0x400);
+	}
+	skip_instruction();
+	return 1;
+}
+
+/* VMX instructions, GETSEC, MONITOR/MWAIT: not offered (CPUID), so #UD. */
+static int handle_ud(struct vmx_vcpu *vmx, u32 exit_reason)
+{
+	vmx_inject_ud();
+	return 1;
+}
+
+/* RDPMC: there is no PMU for the guest (CPUID leaf 0xA is empty). */
+static int handle_rdpmc(struct vmx_vcpu *vmx, u32 exit_reason)
+{
+	vmx_inject_gp();
+	return 1;
+}
+
+/*
+ * WBINVD and INVD act on every cache of the host; a guest without
+ * assigned devices never needs them, so they do nothing (as in KVM).
+ */
+static int handle_nop(struct vmx_vcpu *vmx, u32 exit_reason)
+{
+	skip_instruction();
+	return 1;
+}
+
+/* EPT-violation exit qualification (SDM Table 28-7). */
+#define EPT_QUAL_WRITE		BIT(1)
+
 /*
  * A guest access to a frame with no EPT entry yet: map it from its
- * memory slot. A frame no slot backs would be MMIO, which is not
- * emulated yet.
+ * memory slot. A frame no slot backs, or a write to a read-only slot
+ * (mapped without write permission), is MMIO: the instruction is
+ * emulated (mmio.c).
  */
 static int handle_ept_violation(struct vmx_vcpu *vmx, u32 exit_reason)
 {
-	int ret = vmx_ept_map(vmx->vcpu->vm,
-			      vmcs_read64(GUEST_PHYSICAL_ADDRESS));
+	u64 gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);
+	unsigned long qual = vmcs_readl(EXIT_QUALIFICATION);
+	int kind = minivm_gpa_kind(vmx->vcpu->vm, gpa);
+	int ret;
 
-	if (ret)
-		return ret;
-	return internal_error(vmx, MINIVM_INTERNAL_ERROR_UNHANDLED_EXIT,
-			      exit_reason);
+	if (kind == 1 || (kind == 2 && !(qual & EPT_QUAL_WRITE))) {
+		ret = vmx_ept_map(vmx->vcpu->vm, gpa);
+		if (ret)
+			return ret;
+		/* The slot went away meanwhile: MMIO after all. */
+	}
+	ret = vmx_handle_mmio(vmx, gpa);
+	if (ret == -EOPNOTSUPP)
+		return internal_error(vmx, MINIVM_INTERNAL_ERROR_UNHANDLED_EXIT,
+				      exit_reason);
+	return ret;
 }
 
 typedef int (*exit_handler_t)(struct vmx_vcpu *vmx, u32 exit_reason);
@@ -226,11 +457,35 @@ static const exit_handler_t vmx_exit_handlers[] = {
 	[EXIT_REASON_EXCEPTION_NMI]	= handle_host_event,
 	[EXIT_REASON_EXTERNAL_INTERRUPT] = handle_host_event,
 	[EXIT_REASON_TRIPLE_FAULT]	= handle_triple_fault,
+	[EXIT_REASON_CPUID]		= handle_cpuid,
 	[EXIT_REASON_HLT]		= handle_hlt,
-	[EXIT_REASON_IO_INSTRUCTION]	= handle_io,
+	[EXIT_REASON_INVD]		= handle_nop,
+	[EXIT_REASON_RDPMC]		= handle_rdpmc,
+	[EXIT_REASON_VMCALL]		= handle_ud,
+	[EXIT_REASON_VMCLEAR]		= handle_ud,
+	[EXIT_REASON_VMLAUNCH]		= handle_ud,
+	[EXIT_REASON_VMPTRLD]		= handle_ud,
+	[EXIT_REASON_VMPTRST]		= handle_ud,
+	[EXIT_REASON_VMREAD]		= handle_ud,
+	[EXIT_REASON_VMRESUME]		= handle_ud,
+	[EXIT_REASON_VMWRITE]		= handle_ud,
+	[EXIT_REASON_VMOFF]		= handle_ud,
+	[EXIT_REASON_VMON]		= handle_ud,
 	[EXIT_REASON_CR_ACCESS]		= handle_cr,
+	[EXIT_REASON_DR_ACCESS]		= handle_dr,
+	[EXIT_REASON_IO_INSTRUCTION]	= handle_io,
+	[EXIT_REASON_MSR_READ]		= handle_rdmsr,
+	[EXIT_REASON_MSR_WRITE]		= handle_wrmsr,
+	[EXIT_REASON_MWAIT_INSTRUCTION]	= handle_ud,
+	[EXIT_REASON_MONITOR_INSTRUCTION] = handle_ud,
 	[EXIT_REASON_EPT_VIOLATION]	= handle_ept_violation,
+	[EXIT_REASON_INVEPT]		= handle_ud,
 	[EXIT_REASON_PREEMPTION_TIMER]	= handle_preemption_timer,
+	[EXIT_REASON_INVVPID]		= handle_ud,
+	[EXIT_REASON_WBINVD]		= handle_nop,
+	[EXIT_REASON_XSETBV]		= handle_xsetbv,
+	[EXIT_REASON_GETSEC]		= handle_ud,
+	[EXIT_REASON_VMFUNC]		= handle_ud,
 };
 
 /*

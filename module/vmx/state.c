@@ -54,6 +54,56 @@ void vmx_set_cr4(struct vmx_vcpu *vmx, unsigned long cr4)
 	vmcs_writel(GUEST_CR4, cr4 | vmx_caps.cr4_fixed0);
 }
 
+/*
+ * A guest MOV to CR0 or CR4 (or LMSW), checked as the CPU checks it
+ * (SDM Vol. 2B, MOV to control registers): false means #GP(0) and no
+ * change.
+ */
+bool vmx_guest_write_cr0(struct vmx_vcpu *vmx, unsigned long val)
+{
+	unsigned long old = vmx_guest_cr0(), cr4 = vmx_guest_cr4();
+	u64 efer = vmcs_read64(GUEST_IA32_EFER);
+	bool cs_l = vmcs_read32(GUEST_CS_AR_BYTES) & BIT(13);
+
+	if (upper_32_bits(val))
+		return false;
+	/* Reserved low bits are ignored, ET is hardwired to 1. */
+	val = (val & MINIVM_CR0_VALID) | X86_CR0_ET;
+	if (((val & X86_CR0_PG) && !(val & X86_CR0_PE)) ||
+	    ((val & X86_CR0_NW) && !(val & X86_CR0_CD)))
+		return false;
+	if ((val & X86_CR0_PG) && !(old & X86_CR0_PG) && (efer & EFER_LME) &&
+	    !(cr4 & X86_CR4_PAE))
+		return false;
+	/* Paging cannot be turned off in 64-bit mode, only compat mode. */
+	if (!(val & X86_CR0_PG) && (efer & EFER_LMA) && cs_l)
+		return false;
+	if (vmx_pae_paging(val, cr4, efer) &&
+	    ((val ^ old) & (X86_CR0_PG | X86_CR0_CD | X86_CR0_NW)) &&
+	    !vmx_load_pdptrs(vmx, vmcs_readl(GUEST_CR3)))
+		return false;
+	vmx_set_cr0(vmx, val);
+	return true;
+}
+
+bool vmx_guest_write_cr4(struct vmx_vcpu *vmx, unsigned long val)
+{
+	unsigned long old = vmx_guest_cr4(), cr0 = vmx_guest_cr0();
+	u64 efer = vmcs_read64(GUEST_IA32_EFER);
+
+	/* VMXE, PCIDE, PKE, SMEP, ... are not the guest's to set. */
+	if (!minivm_cr4_valid(val) || (val & ~vmx_caps.cr4_fixed1))
+		return false;
+	if ((efer & EFER_LMA) && !(val & X86_CR4_PAE))
+		return false;
+	if (vmx_pae_paging(cr0, val, efer) &&
+	    ((val ^ old) & (X86_CR4_PAE | X86_CR4_PSE | X86_CR4_PGE)) &&
+	    !vmx_load_pdptrs(vmx, vmcs_readl(GUEST_CR3)))
+		return false;
+	vmx_set_cr4(vmx, val);
+	return true;
+}
+
 /* What the guest reads: its own bits from the CPU, the rest from the shadow. */
 static unsigned long guest_visible_cr(unsigned long hw_field,
 				      unsigned long shadow_field,
@@ -69,6 +119,75 @@ unsigned long vmx_guest_cr0(void)
 {
 	return guest_visible_cr(GUEST_CR0, CR0_READ_SHADOW,
 				CR0_GUEST_HOST_MASK);
+}
+
+unsigned long vmx_guest_cr4(void)
+{
+	return guest_visible_cr(GUEST_CR4, CR4_READ_SHADOW,
+				CR4_GUEST_HOST_MASK);
+}
+
+/* PAE paging, the mode whose PDPTEs live in the VMCS (SDM 4.4.1). */
+bool vmx_pae_paging(unsigned long cr0, unsigned long cr4, u64 efer)
+{
+	return (cr0 & X86_CR0_PG) && (cr4 & X86_CR4_PAE) && !(efer & EFER_LME);
+}
+
+/* PDPTE bits that must be zero when P is set: 2:1, 8:5, above MAXPHYADDR. */
+static bool pdpte_valid(u64 pdpte)
+{
+	return !(pdpte & 1) ||
+	       !((pdpte & (0x1e6ULL)) ||
+		 (pdpte >> boot_cpu_data.x86_phys_bits));
+}
+
+static bool read_pdptrs(struct minivm *vm, unsigned long cr3, u64 pdpte[4])
+{
+	int i;
+
+	if (minivm_read_guest(vm, cr3 & 0xffffffe0UL, pdpte, 4 * sizeof(u64)))
+		return false;
+	for (i = 0; i < 4; i++)
+		if (!pdpte_valid(pdpte[i]))
+			return false;
+	return true;
+}
+
+static void write_pdptrs(const u64 pdpte[4])
+{
+	vmcs_write64(GUEST_PDPTR0, pdpte[0]);
+	vmcs_write64(GUEST_PDPTR1, pdpte[1]);
+	vmcs_write64(GUEST_PDPTR2, pdpte[2]);
+	vmcs_write64(GUEST_PDPTR3, pdpte[3]);
+}
+
+/*
+ * Under EPT the CPU loads the PDPTEs itself on a guest MOV to CR3, but
+ * VM entry takes them from the VMCS: when minivm completes a CR0/CR4
+ * write (or SET_SREGS) that enters PAE paging, it loads them as the CPU
+ * would have.
+ */
+bool vmx_load_pdptrs(struct vmx_vcpu *vmx, unsigned long cr3)
+{
+	u64 pdpte[4];
+
+	if (!read_pdptrs(vmx->vcpu->vm, cr3, pdpte))
+		return false;
+	write_pdptrs(pdpte);
+	return true;
+}
+
+/*
+ * New register state from userspace replaces the instruction stream the
+ * guest was in: a single-step #DB or an event queued for the old RIP,
+ * and an STI/MOV SS shadow of the old instruction, no longer apply (and
+ * a stale shadow with IF now clear would fail VM entry).
+ */
+static void drop_stale_events(void)
+{
+	vmcs_writel(GUEST_PENDING_DBG_EXCEPTIONS, 0);
+	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, 0);
+	vmcs_write32(GUEST_INTERRUPTIBILITY_INFO, 0);
 }
 
 void vmx_get_regs(struct minivm_vcpu *vcpu, struct minivm_regs *regs)
@@ -121,6 +240,7 @@ void vmx_set_regs(struct minivm_vcpu *vcpu, const struct minivm_regs *regs)
 	vmcs_writel(GUEST_RFLAGS, regs->rflags);
 	/* A pending IN would overwrite the RAX userspace just set. */
 	vmx->pending = VMX_PENDING_NONE;
+	drop_stale_events();
 }
 
 /* VMX access-rights layout (SDM Vol. 3, Table 25-2). */
@@ -191,14 +311,26 @@ void vmx_get_sregs(struct minivm_vcpu *vcpu, struct minivm_sregs *sregs)
 	sregs->cr0 = vmx_guest_cr0();
 	sregs->cr2 = vmx->cr2;
 	sregs->cr3 = vmcs_readl(GUEST_CR3);
-	sregs->cr4 = guest_visible_cr(GUEST_CR4, CR4_READ_SHADOW,
-				      CR4_GUEST_HOST_MASK);
+	sregs->cr4 = vmx_guest_cr4();
 	sregs->efer = vmcs_read64(GUEST_IA32_EFER);
+	sregs->cr8 = vmx->cr8;
 }
 
-void vmx_set_sregs(struct minivm_vcpu *vcpu, const struct minivm_sregs *sregs)
+/*
+ * The generic code checked what the architecture forbids; here, what
+ * this CPU's VMX cannot run. Everything is checked before anything is
+ * written, so a refused state leaves the vCPU as it was.
+ */
+int vmx_set_sregs(struct minivm_vcpu *vcpu, const struct minivm_sregs *sregs)
 {
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
+	bool pae = vmx_pae_paging(sregs->cr0, sregs->cr4, sregs->efer);
+	u64 pdpte[4];
+
+	if (sregs->cr4 & ~vmx_caps.cr4_fixed1)
+		return -EINVAL;
+	if (pae && !read_pdptrs(vcpu->vm, sregs->cr3, pdpte))
+		return -EINVAL;
 
 	set_segment(SEG_CS, &sregs->cs);
 	set_segment(SEG_DS, &sregs->ds);
@@ -213,11 +345,15 @@ void vmx_set_sregs(struct minivm_vcpu *vcpu, const struct minivm_sregs *sregs)
 	vmcs_writel(GUEST_IDTR_BASE, sregs->idt.base);
 	vmcs_write32(GUEST_IDTR_LIMIT, sregs->idt.limit);
 	vmx->cr2 = sregs->cr2;
+	vmx->cr8 = sregs->cr8;
 	vmcs_writel(GUEST_CR3, sregs->cr3);
-	/* An event queued for re-delivery belongs to the state replaced. */
-	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, 0);
+	/* Events queued for the old state belong to the state replaced. */
+	drop_stale_events();
 	/* EFER first: set_cr0 derives LMA from EFER.LME and CR0.PG. */
 	vmcs_write64(GUEST_IA32_EFER, sregs->efer);
 	vmx_set_cr4(vmx, sregs->cr4);
 	vmx_set_cr0(vmx, sregs->cr0);
+	if (pae)
+		write_pdptrs(pdpte);
+	return 0;
 }

@@ -8,6 +8,7 @@
 #include <linux/smp.h>
 #include <asm/debugreg.h>
 #include <asm/desc.h>
+#include <asm/fpu/types.h>
 #include <asm/msr.h>
 #include <asm/segment.h>
 #include <asm/special_insns.h>
@@ -162,6 +163,10 @@ static void setup_host_state(struct vmx_vcpu *vmx)
 	vmcs_writel(HOST_IA32_SYSENTER_EIP, val);
 	rdmsrl(MSR_EFER, val);
 	vmcs_write64(HOST_IA32_EFER, val);
+	if (vmx_caps.pat) {
+		rdmsrl(MSR_IA32_CR_PAT, val);
+		vmcs_write64(HOST_IA32_PAT, val);
+	}
 
 	vmcs_writel(HOST_RIP, (unsigned long)vmx_vmexit);
 	/* HOST_RSP is written by vmenter.S, per entry. */
@@ -189,11 +194,8 @@ static void setup_controls(struct vmx_vcpu *vmx)
 	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, 0);
 	vmcs_write64(VMCS_LINK_POINTER, -1ULL);
 	vmcs_write64(EPT_POINTER, to_vmx_vm(vmx->vcpu->vm)->eptp);
-
-	/*
-	 * No MSR bitmap: every RDMSR/WRMSR exits, so the guest can never
-	 * touch a host MSR that VM entry/exit does not switch.
-	 */
+	/* What the guest may touch directly: see msr.c. */
+	vmcs_write64(MSR_BITMAP, vmx_msr_bitmap_pa());
 }
 
 /* Real mode segment: selector, base = selector << 4, 64 KiB limit. */
@@ -254,6 +256,12 @@ void vmx_vmcs_reset_guest(struct vmx_vcpu *vmx)
 	vmcs_write32(GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_ACTIVE);
 	vmcs_write32(GUEST_INTERRUPTIBILITY_INFO, 0);
 	vmcs_writel(GUEST_PENDING_DBG_EXCEPTIONS, 0);
+
+	memset(vmx->db, 0, sizeof(vmx->db));
+	vmx->dr6 = 0xffff0ff0UL;
+	vmx->cr8 = 0;
+	vmx->xcr0 = XFEATURE_MASK_FP;
+	vmx_msrs_reset(vmx);
 }
 
 /* Fill a fresh VMCS; it is current on this CPU (vmx_vcpu_load_on). */

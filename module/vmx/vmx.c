@@ -9,6 +9,7 @@
 #include <asm/debugreg.h>
 #include <asm/desc.h>
 #include <asm/fpu/api.h>
+#include <asm/fpu/xcr.h>
 #include <asm/msr.h>
 #include <asm/segment.h>
 #include <asm/special_insns.h>
@@ -27,9 +28,12 @@ static void vmx_sched_in(struct preempt_notifier *pn, int cpu)
 			 cpu);
 }
 
+/* Another task gets this CPU: it must find the host's MSRs (msr.c). */
 static void vmx_sched_out(struct preempt_notifier *pn,
 			  struct task_struct *next)
 {
+	vmx_put_guest_msrs(container_of(pn, struct vmx_vcpu,
+					preempt_notifier));
 }
 
 static struct preempt_ops vmx_preempt_ops = {
@@ -115,17 +119,67 @@ static void vmx_vcpu_free(struct minivm_vcpu *vcpu)
  * RUN (and the kernel's FPU code saves it there on preemption), so the
  * guest can never see or clobber the VMM thread's own FPU state.
  */
-static void vmx_vcpu_run_begin(struct minivm_vcpu *vcpu)
+static int vmx_vcpu_run_begin(struct minivm_vcpu *vcpu)
 {
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
 
 	fpu_swap_kvm_fpstate(&vmx->guest_fpu, true);
-	vmx_complete_pending(vmx);
+	return vmx_complete_pending(vmx);
 }
 
 static void vmx_vcpu_run_end(struct minivm_vcpu *vcpu)
 {
-	fpu_swap_kvm_fpstate(&to_vmx(vcpu)->guest_fpu, false);
+	struct vmx_vcpu *vmx = to_vmx(vcpu);
+
+	preempt_disable();
+	vmx_put_guest_msrs(vmx);
+	preempt_enable();
+	fpu_swap_kvm_fpstate(&vmx->guest_fpu, false);
+}
+
+/*
+ * The guest's XCR0 while it runs, when it differs from the host's (a
+ * guest that enabled less, or a host with PKRU, which no guest gets).
+ * Interrupts are off from here to switch_xcr0_host(): nothing on the host
+ * can run XSAVE in between.
+ */
+static bool switch_xcr0_guest(struct vmx_vcpu *vmx)
+{
+	if (!(vmx_guest_cr4() & X86_CR4_OSXSAVE) ||
+	    vmx->xcr0 == vmx_caps.host_xcr0)
+		return false;
+	xsetbv(XCR_XFEATURE_ENABLED_MASK, vmx->xcr0);
+	return true;
+}
+
+static void switch_xcr0_host(bool switched)
+{
+	if (switched)
+		xsetbv(XCR_XFEATURE_ENABLED_MASK, vmx_caps.host_xcr0);
+}
+
+/*
+ * Guest breakpoints need the guest's DR0-3 and DR6 in the hardware; only
+ * then are they loaded, and the host's put back after the exit.
+ */
+static bool switch_dr_guest(struct vmx_vcpu *vmx)
+{
+	if (!(vmcs_readl(GUEST_DR7) & 0xff))
+		return false;
+	set_debugreg(vmx->db[0], 0);
+	set_debugreg(vmx->db[1], 1);
+	set_debugreg(vmx->db[2], 2);
+	set_debugreg(vmx->db[3], 3);
+	set_debugreg(vmx->dr6, 6);
+	return true;
+}
+
+static void switch_dr_host(struct vmx_vcpu *vmx, bool switched)
+{
+	if (!switched)
+		return;
+	get_debugreg(vmx->dr6, 6);
+	hw_breakpoint_restore();
 }
 
 /*
@@ -133,12 +187,12 @@ static void vmx_vcpu_run_end(struct minivm_vcpu *vcpu)
  * (SDM Vol. 3, 28.5): data segment selectors (loaded as null), FS/GS
  * selectors (null; their bases come from the VMCS), the LDT (unusable),
  * the GDT limit (0xffff), DR7 (0x400) and IA32_DEBUGCTL (0). The user GS
- * base (IA32_KERNEL_GS_BASE while in the kernel) is not switched at all,
- * and a 64-bit guest's SWAPGS would change it.
+ * base (IA32_KERNEL_GS_BASE while in the kernel) is the guest's while it
+ * runs and is put back lazily with the other user-return MSRs (msr.c).
  */
 struct host_segments {
 	u16 ds, es, fs, gs, ldt;
-	unsigned long user_gs_base, dr7;
+	unsigned long dr7;
 	u64 debugctl;
 	struct desc_ptr gdt;
 };
@@ -151,7 +205,6 @@ static void save_host_segments(struct host_segments *s)
 	savesegment(gs, s->gs);
 	store_ldt(s->ldt);
 	native_store_gdt(&s->gdt);
-	rdmsrl(MSR_KERNEL_GS_BASE, s->user_gs_base);
 	get_debugreg(s->dr7, 7);
 	rdmsrl(MSR_IA32_DEBUGCTLMSR, s->debugctl);
 }
@@ -172,7 +225,6 @@ static void restore_host_segments(struct vmx_vcpu *vmx,
 	}
 	if (s->gs)
 		load_gs_index(s->gs);
-	wrmsrl(MSR_KERNEL_GS_BASE, s->user_gs_base);
 	if (s->dr7 != DR7_RESET_VALUE)
 		set_debugreg(s->dr7, 7);
 	if (s->debugctl)
@@ -198,6 +250,7 @@ static int vmx_vcpu_run_once(struct minivm_vcpu *vcpu)
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
 	struct host_segments segs;
 	u32 exit_reason = 0;
+	bool xcr0_switched, dr_switched;
 	int failed, cpu;
 
 	preempt_disable();
@@ -212,13 +265,18 @@ static int vmx_vcpu_run_once(struct minivm_vcpu *vcpu)
 	if (test_thread_flag(TIF_NEED_FPU_LOAD))
 		switch_fpu_return();
 	vmx_update_host_state(vmx);
+	vmx_load_guest_msrs(vmx);
 	save_host_segments(&segs);
+	xcr0_switched = switch_xcr0_guest(vmx);
+	dr_switched = switch_dr_guest(vmx);
 	if (native_read_cr2() != vmx->cr2)
 		native_write_cr2(vmx->cr2);
 
 	failed = vmx_vmenter(vmx->regs, vmx->launched);
 
 	vmx->cr2 = native_read_cr2();
+	switch_dr_host(vmx, dr_switched);
+	switch_xcr0_host(xcr0_switched);
 	restore_host_segments(vmx, &segs);
 	if (!failed) {
 		exit_reason = vmcs_read32(VM_EXIT_REASON);
@@ -256,10 +314,16 @@ static int vmx_vm_init(struct minivm *vm)
 	return vmx_ept_init(vm);
 }
 
+static void vmx_exit(void)
+{
+	vmx_cpuhp_exit();
+	vmx_msr_exit();
+}
+
 static const struct minivm_backend_ops vmx_ops = {
 	.name			= "vmx",
 	.gpa_bits		= VMX_EPT_GPA_BITS,
-	.exit			= vmx_cpuhp_exit,
+	.exit			= vmx_exit,
 	.hardware_enable	= vmx_hardware_enable,
 	.hardware_disable	= vmx_hardware_disable,
 	.vm_init		= vmx_vm_init,
@@ -276,6 +340,19 @@ static const struct minivm_backend_ops vmx_ops = {
 	.set_regs		= vmx_set_regs,
 	.get_sregs		= vmx_get_sregs,
 	.set_sregs		= vmx_set_sregs,
+	.get_msr		= vmx_get_msr,
+	.set_msr		= vmx_set_msr,
+	.msr_indices		= vmx_msr_indices,
+	.nr_msr_indices		= VMX_NR_MSR_INDICES,
+	.get_xsave		= vmx_get_xsave,
+	.set_xsave		= vmx_set_xsave,
+	.get_xcr0		= vmx_get_xcr0,
+	.set_xcr0		= vmx_set_xcr0,
+	.get_debugregs		= vmx_get_debugregs,
+	.set_debugregs		= vmx_set_debugregs,
+	.get_events		= vmx_get_events,
+	.set_events		= vmx_set_events,
+	.protected_mode		= vmx_protected_mode,
 };
 
 const struct minivm_backend_ops *minivm_vmx_probe(void)
@@ -284,9 +361,13 @@ const struct minivm_backend_ops *minivm_vmx_probe(void)
 		pr_err(MINIVM_PREFIX "VMX not supported by this CPU (needs VMX with EPT and unrestricted guest, enabled by firmware); not loading\n");
 		return NULL;
 	}
+	if (vmx_msr_init())
+		return NULL;
 	if (vmx_cpuhp_init()) {
 		pr_err(MINIVM_PREFIX "cannot register for CPU hotplug\n");
+		vmx_msr_exit();
 		return NULL;
 	}
+	minivm_cpuid_rdtscp = vmx_caps.rdtscp;
 	return &vmx_ops;
 }

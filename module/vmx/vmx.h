@@ -33,6 +33,10 @@ struct vmx_caps {
 	u64 cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 	bool invept_single;	/* else INVEPT all-context */
 	u32 preemption_timer;	/* VMCS value for VMX_GUEST_SLICE_US, or 0 */
+	bool pat;		/* VM entry/exit load and save IA32_PAT */
+	bool rdtscp;		/* the guest may run RDTSCP/RDPID */
+	u64 host_xcr0;		/* XCR0 as the host kernel set it */
+	u64 arch_capabilities;	/* what the guest reads, 0 if hidden */
 };
 
 /*
@@ -63,6 +67,21 @@ struct vmx_vm {
 enum vmx_pending {
 	VMX_PENDING_NONE,
 	VMX_PENDING_IN,		/* complete an IN from run->io data */
+	VMX_PENDING_MMIO_READ,	/* re-run the emulator with run->mmio data */
+	VMX_PENDING_RDMSR,	/* complete an RDMSR from run->msr */
+	VMX_PENDING_WRMSR,	/* complete (or #GP) a WRMSR after userspace */
+};
+
+/*
+ * MSRs that only matter once the CPU is back in host userspace (SYSCALL
+ * entry points and masks, the user GS base, TSC_AUX for RDTSCP/RDPID in
+ * the vDSO). The guest's are loaded before the first entry of a RUN and
+ * the host's put back when the thread leaves the CPU or RUN returns, so
+ * an exit handled in the kernel costs no MSR writes (see msr.c).
+ */
+enum vmx_lazy_msr {
+	LAZY_STAR, LAZY_LSTAR, LAZY_CSTAR, LAZY_SFMASK, LAZY_KERNEL_GS_BASE,
+	LAZY_TSC_AUX, NR_LAZY_MSRS,
 };
 
 struct vmx_vcpu {
@@ -83,6 +102,20 @@ struct vmx_vcpu {
 
 	enum vmx_pending pending;
 	u8 pending_in_size;
+	/* VMX_PENDING_MMIO_READ: the read userspace answers, the exit's GPA */
+	u64 mmio_gpa, mmio_fault_gpa;
+	u32 mmio_len;
+
+	/* MSRs the VMCS does not hold; the lazy ones as loaded, see above */
+	u64 guest_msrs[NR_LAZY_MSRS];
+	u64 host_msrs[NR_LAZY_MSRS];
+	bool guest_msrs_loaded;	/* on vmx->cpu, with preemption off */
+	u64 pat;		/* when the VMCS cannot hold it */
+	u64 tsc_offset;
+
+	u64 xcr0;		/* guest XCR0, loaded around entry if != host */
+	unsigned long db[4], dr6;	/* guest DR0-3 and DR6 */
+	u8 cr8;			/* guest TPR[7:4]; no APIC reads it yet */
 
 	struct fpu_guest guest_fpu;
 	struct preempt_notifier preempt_notifier;	/* see vmx.c */
@@ -100,6 +133,30 @@ static inline struct vmx_vm *to_vmx_vm(struct minivm *vm)
 {
 	return vm->arch;
 }
+
+/* msr.c: MSRs in the VMCS and the lazily switched ones */
+int vmx_msr_init(void);
+void vmx_msr_exit(void);
+u64 vmx_msr_bitmap_pa(void);
+void vmx_msrs_reset(struct vmx_vcpu *vmx);
+void vmx_load_guest_msrs(struct vmx_vcpu *vmx);
+void vmx_put_guest_msrs(struct vmx_vcpu *vmx);
+int vmx_get_msr(struct minivm_vcpu *vcpu, u32 index, u64 *data);
+int vmx_set_msr(struct minivm_vcpu *vcpu, u32 index, u64 data, bool host);
+#define VMX_NR_MSR_INDICES	16
+extern const u32 vmx_msr_indices[VMX_NR_MSR_INDICES];
+int vmx_set_efer(struct vmx_vcpu *vmx, u64 efer);
+
+/* events.c: exceptions for the guest */
+void vmx_inject_exception(unsigned int vector, bool has_error_code,
+			  u32 error_code);
+void vmx_inject_gp(void);
+void vmx_inject_ud(void);
+void vmx_get_events(struct minivm_vcpu *vcpu, struct minivm_vcpu_events *ev);
+void vmx_set_events(struct minivm_vcpu *vcpu,
+		    const struct minivm_vcpu_events *ev);
+bool vmx_protected_mode(struct minivm_vcpu *vcpu);
+unsigned int vmx_cpl(void);
 
 /* cpu.c: VMX operation on the host CPUs */
 bool vmx_probe_caps(void);
@@ -130,14 +187,41 @@ void vmx_invept_local(u64 eptp);
 void vmx_get_regs(struct minivm_vcpu *vcpu, struct minivm_regs *regs);
 void vmx_set_regs(struct minivm_vcpu *vcpu, const struct minivm_regs *regs);
 void vmx_get_sregs(struct minivm_vcpu *vcpu, struct minivm_sregs *sregs);
-void vmx_set_sregs(struct minivm_vcpu *vcpu, const struct minivm_sregs *sregs);
+int vmx_set_sregs(struct minivm_vcpu *vcpu, const struct minivm_sregs *sregs);
 void vmx_set_cr0(struct vmx_vcpu *vmx, unsigned long cr0);
 unsigned long vmx_guest_cr0(void);
+unsigned long vmx_guest_cr4(void);
 void vmx_set_cr4(struct vmx_vcpu *vmx, unsigned long cr4);
+/* Load GUEST_PDPTRn from guest memory at @cr3; false if one is invalid. */
+bool vmx_load_pdptrs(struct vmx_vcpu *vmx, unsigned long cr3);
+bool vmx_guest_write_cr0(struct vmx_vcpu *vmx, unsigned long val);
+bool vmx_guest_write_cr4(struct vmx_vcpu *vmx, unsigned long val);
+bool vmx_pae_paging(unsigned long cr0, unsigned long cr4, u64 efer);
+
+/* fpu.c: XSAVE state, XCR0 and the debug registers */
+void vmx_get_xsave(struct minivm_vcpu *vcpu, struct minivm_xsave *xs);
+int vmx_set_xsave(struct minivm_vcpu *vcpu, const struct minivm_xsave *xs);
+u64 vmx_get_xcr0(struct minivm_vcpu *vcpu);
+int vmx_set_xcr0(struct minivm_vcpu *vcpu, u64 xcr0);
+bool vmx_xcr0_valid(struct minivm_vcpu *vcpu, u64 xcr0);
+void vmx_get_debugregs(struct minivm_vcpu *vcpu, struct minivm_debugregs *dbg);
+void vmx_set_debugregs(struct minivm_vcpu *vcpu,
+		       const struct minivm_debugregs *dbg);
+
+/* mmio.c: MMIO and string I/O through the instruction emulator */
+int vmx_handle_mmio(struct vmx_vcpu *vmx, u64 gpa);
+int vmx_complete_mmio(struct vmx_vcpu *vmx);
+int vmx_handle_string_io(struct vmx_vcpu *vmx, unsigned long qual);
+
+/* Where I/O data lives in the run area: right after the structure. */
+#define RUN_IO_DATA_OFFSET	ALIGN(sizeof(struct minivm_run), 8)
+#define RUN_IO_DATA_SIZE	(PAGE_SIZE - RUN_IO_DATA_OFFSET)
 
 /* exits.c */
 int vmx_handle_exit(struct vmx_vcpu *vmx, u32 exit_reason);
-void vmx_complete_pending(struct vmx_vcpu *vmx);
+int vmx_complete_pending(struct vmx_vcpu *vmx);
+void skip_instruction(void);
+int internal_error(struct vmx_vcpu *vmx, u32 suberror, u32 exit_reason);
 
 /* vmenter.S: 0 after a VM exit, 1 if VMLAUNCH/VMRESUME failed */
 int vmx_vmenter(unsigned long *regs, bool launched);

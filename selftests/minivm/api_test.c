@@ -39,9 +39,19 @@ static const struct {
 	{ MINIVM_CAP_MAX_VCPUS, MINIVM_MAX_VCPUS },
 	{ MINIVM_CAP_UNRESTRICTED_GUEST, 1 },
 	{ MINIVM_CAP_IMMEDIATE_EXIT, 1 },
+	{ MINIVM_CAP_LONG_MODE, 1 },
+	{ MINIVM_CAP_MMIO, 1 },
+	{ MINIVM_CAP_READONLY_MEM, 1 },
+	{ MINIVM_CAP_CPUID, 1 },
+	{ MINIVM_CAP_MSRS, 1 },
+	{ MINIVM_CAP_X86_USER_SPACE_MSR,
+	  MINIVM_MSR_EXIT_UNKNOWN | MINIVM_MSR_EXIT_INVAL },
+	{ MINIVM_CAP_XSAVE, 1 },
+	{ MINIVM_CAP_DEBUGREGS, 1 },
+	{ MINIVM_CAP_VCPU_EVENTS, 1 },
 	/* unknown capabilities */
 	{ 0, 0 },
-	{ 6, 0 },
+	{ 15, 0 },
 	{ 1000, 0 },
 	{ -1, 0 },
 	{ LONG_MAX, 0 },
@@ -592,6 +602,10 @@ TEST(reset_state)
 		vcpu_get_regs(vcpu1, &regs1);
 		vcpu_get_sregs(vcpu1, &sregs1);
 		EXPECT_EQ(0, memcmp(&regs, &regs1, sizeof(regs)));
+		/* APIC at 0xfee00000, enabled; only vCPU 0 is the BSP. */
+		EXPECT_EQ(0xfee00900, sregs.apic_base);
+		EXPECT_EQ(0xfee00800, sregs1.apic_base);
+		sregs1.apic_base = sregs.apic_base;
 		EXPECT_EQ(0, memcmp(&sregs, &sregs1, sizeof(sregs)));
 	}
 	vm_free(vm);

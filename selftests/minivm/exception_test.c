@@ -83,6 +83,40 @@ GUEST_TRIGGER(int80,
 	"guest_int80_insn: int $0x80\n"
 	"guest_int80_fix: ret\n");
 
+/*
+ * What minivm refuses in the guest, as the CPU would: VMX instructions
+ * are #UD (CPUID hides VMX), an MSR it does not know is #GP(0), so is a
+ * CR4 bit it does not offer (VMXE), a CR0 value with bits 63:32 set, a
+ * non-canonical LSTAR, and an XCR0 without x87 state.
+ */
+GUEST_TRIGGER(vmcall,
+	"guest_vmcall_insn: vmcall\n"
+	"guest_vmcall_fix: ret\n");
+GUEST_TRIGGER(vmxon,
+	"push $0\n"
+	"guest_vmxon_insn: vmxon (%rsp)\n"
+	"guest_vmxon_fix: pop %rax\n ret\n");
+GUEST_TRIGGER(rdmsr_unknown,
+	"mov $0x12345678, %ecx\n"
+	"guest_rdmsr_unknown_insn: rdmsr\n"
+	"guest_rdmsr_unknown_fix: ret\n");
+GUEST_TRIGGER(wrmsr_lstar_noncanonical,
+	"mov $0xc0000082, %ecx\n mov $0x80000000, %edx\n xor %eax, %eax\n"
+	"guest_wrmsr_lstar_noncanonical_insn: wrmsr\n"
+	"guest_wrmsr_lstar_noncanonical_fix: ret\n");
+GUEST_TRIGGER(cr4_vmxe,
+	"mov %cr4, %rax\n or $0x2000, %rax\n"
+	"guest_cr4_vmxe_insn: mov %rax, %cr4\n"
+	"guest_cr4_vmxe_fix: ret\n");
+GUEST_TRIGGER(cr0_high,
+	"mov %cr0, %rax\n bts $32, %rax\n"
+	"guest_cr0_high_insn: mov %rax, %cr0\n"
+	"guest_cr0_high_fix: ret\n");
+GUEST_TRIGGER(rdpmc,
+	"xor %ecx, %ecx\n"
+	"guest_rdpmc_insn: rdpmc\n"
+	"guest_rdpmc_fix: ret\n");
+
 /* Run trigger(arg), then GUEST_DONE. */
 static void __attribute__((used)) guest_run_trigger(void (*trigger)(uint64_t),
 						   uint64_t arg)
@@ -115,6 +149,13 @@ static const struct exc_case cases[] = {
 	CASE(mf, MF_VECTOR, 0, insn),
 	CASE(xm, XM_VECTOR, 0, insn),
 	CASE(int80, 0x80, 0, fix),
+	CASE(vmcall, UD_VECTOR, 0, insn),
+	CASE(vmxon, UD_VECTOR, 0, insn),
+	CASE(rdmsr_unknown, GP_VECTOR, 0, insn),
+	CASE(wrmsr_lstar_noncanonical, GP_VECTOR, 0, insn),
+	CASE(cr4_vmxe, GP_VECTOR, 0, insn),
+	CASE(cr0_high, GP_VECTOR, 0, insn),
+	CASE(rdpmc, GP_VECTOR, 0, insn),
 };
 
 FIXTURE(exc) {
@@ -149,6 +190,13 @@ VARIANT(ss_noncanonical, 8);
 VARIANT(mf_x87, 9);
 VARIANT(xm_sse, 10);
 VARIANT(int_0x80, 11);
+VARIANT(vmcall_is_ud, 12);
+VARIANT(vmxon_is_ud, 13);
+VARIANT(rdmsr_unknown_gp, 14);
+VARIANT(wrmsr_lstar_noncanonical_gp, 15);
+VARIANT(mov_cr4_vmxe_gp, 16);
+VARIANT(mov_cr0_high_bits_gp, 17);
+VARIANT(rdpmc_gp, 18);
 
 /* The reported exception must be exactly the expected one. */
 #define ASSERT_EXCEPTION(uc, vec, err, rip_) do {			\

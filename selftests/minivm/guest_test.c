@@ -398,9 +398,20 @@ static void cs_data_segment(struct minivm_sregs *s)
 	s->cs.type = 1;		/* read-only data: never valid for CS */
 }
 
-TEST_F(guest, fail_entry_tr_unusable)
+/* A state the architecture forbids is refused up front, unchanged. */
+TEST_F(guest, set_sregs_tr_unusable_einval)
 {
-	fail_entry(_metadata, self, tr_unusable);
+	struct minivm_sregs good, bad, now;
+
+	self->vm = vm_create_guest(GUEST(sync_hlt), &self->vcpu);
+	vcpu_get_sregs(self->vcpu, &good);
+	bad = good;
+	tr_unusable(&bad);
+	EXPECT_ERRNO(EINVAL, ioctl(self->vcpu->fd, MINIVM_SET_SREGS, &bad));
+	vcpu_get_sregs(self->vcpu, &now);
+	EXPECT_EQ(0, memcmp(&good, &now, sizeof(now)));
+	ASSERT_RUN_SYNC(self->vcpu, 7);
+	ASSERT_RUN_EXIT(self->vcpu, MINIVM_EXIT_HLT);
 }
 
 TEST_F(guest, fail_entry_cs_type)
@@ -410,29 +421,33 @@ TEST_F(guest, fail_entry_cs_type)
 
 /* ---- An unhandled exit: INTERNAL_ERROR, and the VM is dead ---- */
 
-GUEST_CODE16(vmcall,
-	"	nop\n\t"
-	"guest_vmcall_insn:\n\t"
-	"	vmcall\n\t"
+/* String port I/O is not emulated yet: an unhandled exit. */
+GUEST_CODE16(outs,
+	"	mov $0x3f8, %dx\n\t"
+	"	mov $4, %cx\n\t"
+	"	xor %si, %si\n\t"
+	"guest_outs_insn:\n\t"
+	"	rep outsb\n\t"
 	GUEST_FAIL(18));
-GUEST_LABEL(vmcall, insn);
+GUEST_LABEL(outs, insn);
 
-TEST_F(guest, internal_error_vmcall)
+TEST_F(guest, internal_error_unhandled_exit)
 {
 	struct minivm_vcpu *vcpu, *vcpu1, *other;
 	struct minivm_run *run;
 
-	self->vm = vm_create_guest(GUEST(vmcall), &vcpu);
+	self->vm = vm_create_guest(GUEST(outs), &vcpu);
 	vcpu1 = vm_vcpu_add(self->vm, 1);
 	run = vcpu->run;
 
 	ASSERT_RUN_EXIT(vcpu, MINIVM_EXIT_INTERNAL_ERROR);
 	EXPECT_EQ(MINIVM_INTERNAL_ERROR_UNHANDLED_EXIT, run->internal.suberror);
 	ASSERT_GE(run->internal.ndata, 5);	/* data[0..4] as documented */
-	EXPECT_EQ(EXIT_REASON_VMCALL, run->internal.data[0]);
-	EXPECT_EQ(0, run->internal.data[1]);		/* qualification */
-	EXPECT_EQ(GUEST_GPA(vmcall, insn), run->internal.data[2]);	/* RIP */
-	EXPECT_EQ(3, run->internal.data[3]);		/* 0f 01 c1 */
+	EXPECT_EQ(EXIT_REASON_IO_INSTRUCTION, run->internal.data[0]);
+	/* byte, OUT, string, REP, port in DX = 0x3f8 (SDM Table 28-5) */
+	EXPECT_EQ(0x30 | (0x3f8UL << 16), run->internal.data[1]);
+	EXPECT_EQ(GUEST_GPA(outs, insn), run->internal.data[2]);	/* RIP */
+	EXPECT_EQ(2, run->internal.data[3]);		/* f3 6e */
 	EXPECT_EQ(0, run->internal.data[4] & (1U << 31)); /* no event in delivery */
 
 	/* Every later RUN on any of the VM's vCPUs: EIO. */

@@ -142,11 +142,11 @@ t_triple_fault() {
 	result "a triple fault gives status 70 and one stderr line"
 }
 
-t_vmcall() {
-	run "$GUESTS/vmcall.bin"
+t_unhandled_exit() {
+	run "$GUESTS/outs.bin"
 	expect_status 70
-	expect_err_line "VMX exit reason 18 (VMCALL)"
-	result "an unhandled exit (VMCALL) gives status 70 and one stderr line"
+	expect_err_line "VMX exit reason 30 (IO_INSTRUCTION)"
+	result "an unhandled exit (REP OUTSB) gives status 70 and one stderr line"
 }
 
 t_image_fits() {
@@ -256,7 +256,7 @@ t_sigterm() {
 }
 
 TESTS="t_hello t_hello_min_mem t_hello_big_mem t_verbose t_debug_exit
-t_io_check t_triple_fault t_vmcall t_image_fits t_image_too_big
+t_io_check t_triple_fault t_unhandled_exit t_image_fits t_image_too_big
 t_empty_image t_missing_file t_unreadable_file t_bad_size t_usage t_help
 t_version t_sigterm"
 

@@ -277,7 +277,7 @@ static void vmm_guest_crashes(void)
 	run_prog("fake", "fail-entry", NULL, guest("hello.bin"), NULL);
 	CHECK_INT(res.status, 70);
 	CHECK_ONE_ERROR_LINE("hardware reason 0x80000021, basic reason 33 (INVALID_STATE)");
-	run_prog("fake", "internal", NULL, guest("vmcall.bin"), NULL);
+	run_prog("fake", "internal", NULL, guest("outs.bin"), NULL);
 	CHECK_INT(res.status, 70);
 	CHECK_ONE_ERROR_LINE("VMX exit reason 18 (VMCALL)");
 	run_prog("fake", "unknown-exit", NULL, guest("hello.bin"), NULL);

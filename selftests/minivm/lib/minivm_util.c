@@ -347,6 +347,9 @@ const char *exit_reason_name(uint32_t reason)
 		[MINIVM_EXIT_FAIL_ENTRY] = "FAIL_ENTRY",
 		[MINIVM_EXIT_INTR] = "INTR",
 		[MINIVM_EXIT_INTERNAL_ERROR] = "INTERNAL_ERROR",
+		[MINIVM_EXIT_MMIO] = "MMIO",
+		[MINIVM_EXIT_X86_RDMSR] = "X86_RDMSR",
+		[MINIVM_EXIT_X86_WRMSR] = "X86_WRMSR",
 	};
 
 	if (reason < ARRAY_SIZE(names) && names[reason])
