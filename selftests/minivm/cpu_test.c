@@ -68,6 +68,9 @@ static void __attribute__((used)) guest_syscall_main(void)
 	guest_wrmsr(0xc0000084, 0);		/* SFMASK */
 	guest_wrmsr(0xc0000082, (uint64_t)guest_syscall_entry);
 	GUEST_SYNC(guest_rdmsr(0xc0000082));
+	/* SYSCALL is #UD until EFER.SCE: set it, LMA must stay set. */
+	guest_wrmsr(0xc0000080, guest_rdmsr(0xc0000080) | 1);
+	GUEST_ASSERT_EQ(guest_rdmsr(0xc0000080) & 0x501, 0x501);
 	asm volatile("syscall" : "=a"(rax) : "a"(0) : "rcx", "r11", "memory");
 	GUEST_SYNC(rax);
 	GUEST_DONE();
