@@ -124,6 +124,26 @@ static void format_internal_error(char *buf, size_t len,
 		return;
 	}
 
+	/*
+	 * The in-kernel emulator met an instruction it does not do: data[0]
+	 * RIP, [1] the guest-physical address, [2] the length, [3..4] the
+	 * bytes (uapi/linux/minivm.h).
+	 */
+	if (run->internal.suberror == MINIVM_INTERNAL_ERROR_EMULATION &&
+	    ndata >= 5) {
+		unsigned int n = d[2] < 15 ? d[2] : 15;
+
+		used = snprintf(buf, len,
+				"guest stopped: internal error (instruction not emulated): rip 0x%llx, guest-physical address 0x%llx, bytes",
+				(unsigned long long)d[0],
+				(unsigned long long)d[1]);
+		for (i = 0; i < n && used < len; i++)
+			used += snprintf(buf + used, len - used, " %02x",
+					 (unsigned int)(d[3 + i / 8] >>
+							(8 * (i % 8))) & 0xff);
+		return;
+	}
+
 	/* A suberror this tool does not know: show the raw words. */
 	used = snprintf(buf, len, "guest stopped: internal error (suberror %u), data:",
 			run->internal.suberror);

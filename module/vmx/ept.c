@@ -26,6 +26,7 @@
 #define EPT_ENTRIES		512
 #define EPT_RWX			(VMX_EPT_READABLE_MASK | VMX_EPT_WRITABLE_MASK | \
 				 VMX_EPT_EXECUTABLE_MASK)
+#define EPT_RX			(VMX_EPT_READABLE_MASK | VMX_EPT_EXECUTABLE_MASK)
 #define EPT_LEAF_WB		(6ULL << VMX_EPT_MT_EPTE_SHIFT)
 #define EPT_ADDR_MASK		GENMASK_ULL(51, 12)
 
@@ -86,8 +87,11 @@ static void unpin_leaf(u64 entry)
 {
 	struct page *page = pfn_to_page((entry & EPT_ADDR_MASK) >> PAGE_SHIFT);
 
-	/* The guest may have written it: mark dirty so no data is lost. */
-	unpin_user_pages_dirty_lock(&page, 1, true);
+	/*
+	 * The guest may have written a writable page: mark it dirty so no
+	 * data is lost. A read-only slot's page it cannot have written.
+	 */
+	unpin_user_pages_dirty_lock(&page, 1, entry & VMX_EPT_WRITABLE_MASK);
 }
 
 static void free_table(u64 *table, int level)
@@ -201,6 +205,7 @@ int vmx_ept_map(struct minivm *vm, u64 gpa)
 	u64 *leaf;
 	long pinned;
 	int ret = 1;
+	bool rw;
 
 	mutex_lock(&vm->slots_lock);
 	slot = minivm_gfn_to_memslot(vm, gfn);
@@ -220,15 +225,21 @@ int vmx_ept_map(struct minivm *vm, u64 gpa)
 
 	hva = slot->userspace_addr + ((gfn - slot->base_gfn) << PAGE_SHIFT);
 	/*
-	 * Always pin for writing: the page is mapped RWX, and a read-only
-	 * pin of a private page could be a shared zero or COW page.
+	 * A writable slot is pinned for writing: the page is mapped RWX, and
+	 * a read-only pin of a private page could be a shared zero or COW
+	 * page. A read-only slot is mapped R+X, so its guest writes fault
+	 * and become MMIO writes, and pinned for reading, so that a VMM can
+	 * back it with a read-only mapping (a ROM image, a file).
 	 */
-	pinned = pin_user_pages_fast(hva, 1, FOLL_WRITE | FOLL_LONGTERM, &page);
+	rw = !(slot->flags & MINIVM_MEM_READONLY);
+	pinned = pin_user_pages_fast(hva, 1, (rw ? FOLL_WRITE : 0) |
+				     FOLL_LONGTERM, &page);
 	if (pinned != 1) {
 		ret = pinned < 0 ? pinned : -EFAULT;
 		goto out_unlock;
 	}
-	WRITE_ONCE(*leaf, PFN_PHYS(page_to_pfn(page)) | EPT_RWX | EPT_LEAF_WB);
+	WRITE_ONCE(*leaf, PFN_PHYS(page_to_pfn(page)) | EPT_LEAF_WB |
+		   (rw ? EPT_RWX : EPT_RX));
 
 out_unlock:
 	mutex_unlock(&vm->slots_lock);

@@ -98,7 +98,8 @@ static int handle_io(struct vmx_vcpu *vmx, u32 exit_reason)
 	unsigned int size = IO_SIZE(qual);
 
 	if (qual & IO_STRING)
-		return vmx_handle_string_io(vmx, qual);
+		return vmx_handle_string_io(vmx, IO_PORT(qual), size,
+					    qual & IO_IN);
 
 	run->exit_reason = MINIVM_EXIT_IO;
 	run->io.size = size;
@@ -162,6 +163,8 @@ int vmx_complete_pending(struct vmx_vcpu *vmx)
 	case VMX_PENDING_IN:
 		complete_in(vmx);
 		return 1;
+	case VMX_PENDING_INS:
+		return vmx_complete_ins(vmx);
 	case VMX_PENDING_MMIO_READ:
 		return vmx_complete_mmio(vmx);
 	case VMX_PENDING_RDMSR:

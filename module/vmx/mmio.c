@@ -231,11 +231,91 @@ int vmx_complete_mmio(struct vmx_vcpu *vmx)
 }
 
 /*
- * INS/OUTS are not emulated yet: the VM stops with an internal error
- * naming the I/O exit, as before (MINIVM_CAP_STRING_IO is 0).
+ * String port I/O. The I/O exit comes before the CPU touches memory, so
+ * the emulator moves the elements between guest memory and the run
+ * area's data buffer, as many as fit, and userspace does the port side
+ * of all of them in one exit: OUTS is done when RUN returns, INS on the
+ * next RUN (vmx_complete_ins()). With REP and elements left, RIP stays
+ * on the instruction; the guest executes it again, and the next exit
+ * takes the next batch, so interrupts and signals get in between.
  */
-int vmx_handle_string_io(struct vmx_vcpu *vmx, unsigned long qual)
+static int string_io_result(struct vmx_vcpu *vmx, struct x86_emu_ctxt *c,
+			    enum x86_emu_result ret)
 {
-	return internal_error(vmx, MINIVM_INTERNAL_ERROR_UNHANDLED_EXIT,
-			      EXIT_REASON_IO_INSTRUCTION);
+	if (ret == X86EMU_FAULT) {
+		if (c->fault_vector == 14)
+			vmx->cr2 = c->fault_addr;
+		vmx_inject_exception(c->fault_vector, c->fault_has_error_code,
+				     c->fault_error_code);
+		return 1;
+	}
+	return emulation_failed(vmx, c, 0);
+}
+
+int vmx_handle_string_io(struct vmx_vcpu *vmx, unsigned int port,
+			 unsigned int size, bool in)
+{
+	struct minivm_run *run = vmx->vcpu->run;
+	u8 *data = (u8 *)run + RUN_IO_DATA_OFFSET;
+	struct mmio_state st = { .vmx = vmx };
+	enum x86_emu_result ret;
+	struct x86_emu_ctxt c;
+	unsigned int n;
+
+	fill_ctxt(vmx, &c, &st);
+	ret = x86_string_io(&c, in ? X86_SIO_IN_PREPARE : X86_SIO_OUT, data,
+			    RUN_IO_DATA_SIZE / size, &n);
+	if (ret)
+		return string_io_result(vmx, &c, ret);
+	/* the exit and the decoder must agree on what the instruction is */
+	if (c.insn.op_bytes != size)
+		return emulation_failed(vmx, &c, 0);
+	if (!n) {
+		/* REP with rCX = 0: nothing to move, just step over it */
+		if (in)
+			x86_string_io(&c, X86_SIO_IN_COMPLETE, data,
+				      RUN_IO_DATA_SIZE / size, &n);
+		commit_ctxt(vmx, &c);
+		return 1;
+	}
+
+	run->exit_reason = MINIVM_EXIT_IO;
+	run->io.size = size;
+	run->io.port = port;
+	run->io.count = n;
+	run->io.data_offset = RUN_IO_DATA_OFFSET;
+	if (in) {
+		run->io.direction = MINIVM_EXIT_IO_IN;
+		memset(data, 0, n * size);
+		vmx->pending = VMX_PENDING_INS;
+		vmx->pending_in_size = size;
+		vmx->pending_ins_count = n;
+	} else {
+		run->io.direction = MINIVM_EXIT_IO_OUT;
+		commit_ctxt(vmx, &c);
+	}
+	return 0;
+}
+
+/*
+ * The next RUN after an INS exit: store what userspace read from the
+ * port. The destination was checked at the exit; should userspace have
+ * changed the guest's state since, the emulator stores what it still can
+ * and the guest re-executes the instruction for the rest.
+ */
+int vmx_complete_ins(struct vmx_vcpu *vmx)
+{
+	u8 *data = (u8 *)vmx->vcpu->run + RUN_IO_DATA_OFFSET;
+	struct mmio_state st = { .vmx = vmx };
+	unsigned int n = vmx->pending_ins_count;
+	enum x86_emu_result ret;
+	struct x86_emu_ctxt c;
+
+	fill_ctxt(vmx, &c, &st);
+	ret = x86_string_io(&c, X86_SIO_IN_COMPLETE, data,
+			    RUN_IO_DATA_SIZE / vmx->pending_in_size, &n);
+	if (ret)
+		return string_io_result(vmx, &c, ret);
+	commit_ctxt(vmx, &c);
+	return 1;
 }

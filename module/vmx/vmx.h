@@ -67,6 +67,7 @@ struct vmx_vm {
 enum vmx_pending {
 	VMX_PENDING_NONE,
 	VMX_PENDING_IN,		/* complete an IN from run->io data */
+	VMX_PENDING_INS,	/* store an INS's elements from run->io data */
 	VMX_PENDING_MMIO_READ,	/* re-run the emulator with run->mmio data */
 	VMX_PENDING_RDMSR,	/* complete an RDMSR from run->msr */
 	VMX_PENDING_WRMSR,	/* complete (or #GP) a WRMSR after userspace */
@@ -102,6 +103,7 @@ struct vmx_vcpu {
 
 	enum vmx_pending pending;
 	u8 pending_in_size;
+	u32 pending_ins_count;	/* VMX_PENDING_INS: elements userspace read */
 	/* VMX_PENDING_MMIO_READ: the read userspace answers, the exit's GPA */
 	u64 mmio_gpa, mmio_fault_gpa;
 	u32 mmio_len;
@@ -211,7 +213,9 @@ void vmx_set_debugregs(struct minivm_vcpu *vcpu,
 /* mmio.c: MMIO and string I/O through the instruction emulator */
 int vmx_handle_mmio(struct vmx_vcpu *vmx, u64 gpa);
 int vmx_complete_mmio(struct vmx_vcpu *vmx);
-int vmx_handle_string_io(struct vmx_vcpu *vmx, unsigned long qual);
+int vmx_handle_string_io(struct vmx_vcpu *vmx, unsigned int port,
+			 unsigned int size, bool in);
+int vmx_complete_ins(struct vmx_vcpu *vmx);
 
 /* Where I/O data lives in the run area: right after the structure. */
 #define RUN_IO_DATA_OFFSET	ALIGN(sizeof(struct minivm_run), 8)

@@ -10,6 +10,7 @@
  *
  *   00-3B	ADD/OR/ADC/SBB/AND/SUB/XOR/CMP r/m,r and r,r/m
  *   63		MOVSXD (64-bit mode only)
+ *   6C-6F	INS/OUTS (for string port I/O, not for MMIO: see pio.c)
  *   80-83	group 1: ALU r/m,imm (82 outside 64-bit mode)
  *   84-87	TEST r/m,r; XCHG r/m,r
  *   88-8B	MOV r/m,r; MOV r,r/m
@@ -111,6 +112,16 @@ static struct opdesc onebyte(u8 b, enum x86_mode mode)
 	case 0xa2:
 	case 0xa3:
 		d = (struct opdesc){ X86_OP_MOV, X86_FORM_MOFFS_ACC,
+				     D_VALID | (b & 1 ? 0 : D_BYTE) };
+		break;
+	case 0x6c:
+	case 0x6d:
+		d = (struct opdesc){ X86_OP_INS, X86_FORM_STRING,
+				     D_VALID | (b & 1 ? 0 : D_BYTE) };
+		break;
+	case 0x6e:
+	case 0x6f:
+		d = (struct opdesc){ X86_OP_OUTS, X86_FORM_STRING,
 				     D_VALID | (b & 1 ? 0 : D_BYTE) };
 		break;
 	case 0xa4:
@@ -423,6 +434,9 @@ enum x86_decode_result x86_decode(struct x86_insn *insn, enum x86_mode mode,
 	}
 	if (d.flags & D_BYTE)
 		insn->op_bytes = 1;
+	/* ports are at most 32 bits wide: REX.W does not widen INS/OUTS */
+	if ((d.op == X86_OP_INS || d.op == X86_OP_OUTS) && insn->op_bytes == 8)
+		insn->op_bytes = 4;
 
 	/* ModRM and the memory operand */
 	if (d.form != X86_FORM_ACC_MOFFS && d.form != X86_FORM_MOFFS_ACC &&

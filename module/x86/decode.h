@@ -38,6 +38,7 @@ enum x86_op {
 	X86_OP_MOV, X86_OP_MOVZX, X86_OP_MOVSX, X86_OP_XCHG,
 	X86_OP_BT, X86_OP_BTS, X86_OP_BTR, X86_OP_BTC,
 	X86_OP_MOVS, X86_OP_STOS,
+	X86_OP_INS, X86_OP_OUTS,
 };
 
 /* Where the operands are. "rm" is the ModRM r/m operand. */
@@ -48,7 +49,7 @@ enum x86_form {
 	X86_FORM_RM,		/* r/m only (NOT, NEG, INC, DEC) */
 	X86_FORM_ACC_MOFFS,	/* dst AL/eAX/RAX, src [moffs] (A0/A1) */
 	X86_FORM_MOFFS_ACC,	/* dst [moffs], src AL/eAX/RAX (A2/A3) */
-	X86_FORM_STRING,	/* MOVS/STOS: operands implied */
+	X86_FORM_STRING,	/* MOVS/STOS/INS/OUTS: operands implied */
 };
 
 enum x86_decode_result {

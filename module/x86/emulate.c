@@ -682,6 +682,9 @@ enum x86_emu_result x86_emulate(struct x86_emu_ctxt *ctxt)
 	if (ret)
 		return ret;
 	st.next_rip = (ctxt->rip + ctxt->insn.len) & ip_mask(ctxt->mode);
+	/* INS/OUTS exit as I/O first: x86_string_io() handles them */
+	if (ctxt->insn.op == X86_OP_INS || ctxt->insn.op == X86_OP_OUTS)
+		return X86EMU_UNHANDLED;
 	if (ctxt->insn.form == X86_FORM_STRING)
 		ret = exec_string(&st);
 	else
@@ -692,6 +695,182 @@ enum x86_emu_result x86_emulate(struct x86_emu_ctxt *ctxt)
 	/* commit */
 	memcpy(ctxt->gpr, st.gpr, sizeof(st.gpr));
 	ctxt->rflags = st.rflags;
+	ctxt->rip = st.next_rip;
+	return X86EMU_OK;
+}
+
+/* ---- string port I/O ---- */
+
+/*
+ * How many elements from the one at @la on can move in one piece: those
+ * in the same page, in the direction of travel, before the address-size
+ * register wraps, at most @left. The element at @la itself fits in the
+ * page (the caller splits one that does not).
+ */
+static u64 sio_run(u64 la, u64 ea, u64 admask, unsigned int bytes, bool down,
+		   u64 left)
+{
+	u64 off = la & 0xfff, k, nowrap;
+
+	if (down) {
+		k = off / bytes + 1;
+		nowrap = ea / bytes + 1;
+	} else {
+		k = (0x1000 - off) / bytes;
+		nowrap = (admask - ea) / bytes + 1;
+	}
+	if (k > nowrap)
+		k = nowrap;
+	return k < left ? k : left;
+}
+
+/* Elements in memory run downwards with DF set; the port's order is up. */
+static void sio_reverse(u8 *buf, u64 k, unsigned int bytes)
+{
+	u64 i, j;
+	unsigned int b;
+	u8 t;
+
+	for (i = 0, j = k - 1; i < j; i++, j--)
+		for (b = 0; b < bytes; b++) {
+			t = buf[i * bytes + b];
+			buf[i * bytes + b] = buf[j * bytes + b];
+			buf[j * bytes + b] = t;
+		}
+}
+
+/* One element that crosses a page, through the split-access helpers. */
+static enum x86_emu_result sio_split(struct state *st, enum x86_sio_step step,
+				     unsigned int seg, u64 ea,
+				     unsigned int bytes, u8 *p)
+{
+	enum x86_emu_result ret;
+	struct mem m;
+	u64 v;
+
+	ret = mem_prepare(st, &m, seg, ea, bytes, step != X86_SIO_OUT);
+	if (ret)
+		return ret;
+	if (step == X86_SIO_OUT) {
+		ret = mem_read(st, &m, &v);
+		if (!ret)
+			store_le(p, v, bytes);
+		return ret;
+	}
+	if (step == X86_SIO_IN_COMPLETE)
+		return mem_write(st, &m, load_le(p, bytes));
+	return X86EMU_OK;
+}
+
+/* A page-internal run of @k elements at @la (the first one). */
+static enum x86_emu_result sio_page(struct state *st, enum x86_sio_step step,
+				    u64 la, u64 k, unsigned int bytes,
+				    bool down, u8 *p)
+{
+	struct x86_emu_ctxt *ctxt = st->ctxt;
+	bool write = step != X86_SIO_OUT;
+	enum x86_emu_result ret;
+	u64 gpa;
+	int err = 0;
+
+	ret = x86_walk(ctxt, la, walk_access(st, write), &gpa);
+	if (ret)
+		return ret;
+	/* a string I/O buffer in device memory: not something guests do */
+	if (ctxt->ops->is_mmio(ctxt->opaque, gpa, write))
+		return X86EMU_UNHANDLED;
+	if (down)
+		gpa -= (k - 1) * bytes;
+	if (step == X86_SIO_OUT) {
+		err = ctxt->ops->read_ram(ctxt->opaque, gpa, p, k * bytes);
+		if (!err && down)
+			sio_reverse(p, k, bytes);
+	} else if (step == X86_SIO_IN_COMPLETE) {
+		if (down)
+			sio_reverse(p, k, bytes);
+		err = ctxt->ops->write_ram(ctxt->opaque, gpa, p, k * bytes);
+		if (down)
+			sio_reverse(p, k, bytes);
+	}
+	return err ? X86EMU_UNHANDLED : X86EMU_OK;
+}
+
+enum x86_emu_result x86_string_io(struct x86_emu_ctxt *ctxt,
+				  enum x86_sio_step step, u8 *buf,
+				  unsigned int max, unsigned int *n)
+{
+	const struct x86_insn *in = &ctxt->insn;
+	u64 admask, count, want, done = 0, ea, la, k, delta;
+	unsigned int bytes, seg, reg;
+	enum x86_emu_result ret;
+	struct state st;
+	bool down;
+
+	ctxt->insn_len = 0;
+	st.ctxt = ctxt;
+	st.in = in;
+	memcpy(st.gpr, ctxt->gpr, sizeof(st.gpr));
+	st.rflags = ctxt->rflags;
+
+	ret = fetch_decode(&st);
+	if (ret)
+		return ret;
+	if (in->op != (step == X86_SIO_OUT ? X86_OP_OUTS : X86_OP_INS) || !max)
+		return X86EMU_UNHANDLED;
+	st.next_rip = (ctxt->rip + in->len) & ip_mask(ctxt->mode);
+
+	bytes = in->op_bytes;
+	admask = size_mask(in->ad_bytes);
+	count = in->rep ? st.gpr[X86_RCX] & admask : 1;
+	want = step == X86_SIO_IN_COMPLETE ? *n : max;
+	if (want > count)
+		want = count;
+	if (step == X86_SIO_OUT) {
+		reg = X86_RSI;
+		seg = in->seg_override >= 0 ? in->seg_override : X86_SEG_DS;
+	} else {
+		reg = X86_RDI;	/* ES:rDI, no override */
+		seg = X86_SEG_ES;
+	}
+	down = st.rflags & X86EMU_FLAG_DF;
+
+	/*
+	 * Stop short at the first element that faults: the elements before
+	 * it are done, and the guest re-executes the instruction for the
+	 * rest, which raises the fault (or exits again) on its own.
+	 */
+	while (done < want) {
+		u8 *p = buf + done * bytes;
+
+		delta = done * bytes;
+		ea = (st.gpr[reg] + (down ? 0 - delta : delta)) & admask;
+		ret = linear(&st, seg, ea, bytes, &la);
+		if (!ret && (la & 0xfff) + bytes > 0x1000) {
+			k = 1;
+			ret = sio_split(&st, step, seg, ea, bytes, p);
+		} else if (!ret) {
+			k = sio_run(la, ea, admask, bytes, down, want - done);
+			ret = sio_page(&st, step, la, k, bytes, down, p);
+		}
+		if (ret) {
+			if (!done)
+				return ret;
+			break;
+		}
+		done += k;
+	}
+	*n = done;
+	if (step == X86_SIO_IN_PREPARE)
+		return X86EMU_OK;
+
+	delta = done * bytes;
+	string_reg_write(&st, reg, st.gpr[reg] + (down ? 0 - delta : delta));
+	if (in->rep) {
+		string_reg_write(&st, X86_RCX, count - done);
+		if (count - done)
+			st.next_rip = ctxt->rip;	/* the guest goes on */
+	}
+	memcpy(ctxt->gpr, st.gpr, sizeof(st.gpr));
 	ctxt->rip = st.next_rip;
 	return X86EMU_OK;
 }

@@ -122,4 +122,35 @@ struct x86_emu_ctxt {
 /* Decode and execute the instruction at CS.base + RIP. */
 enum x86_emu_result x86_emulate(struct x86_emu_ctxt *ctxt);
 
+/* The steps of a string port I/O instruction (see x86_string_io()). */
+enum x86_sio_step {
+	X86_SIO_OUT,		/* OUTS: gather elements from DS:rSI */
+	X86_SIO_IN_PREPARE,	/* INS: how many elements ES:rDI can take */
+	X86_SIO_IN_COMPLETE,	/* INS: store the port's elements at ES:rDI */
+};
+
+/*
+ * INS/OUTS (with or without REP) at CS.base + RIP, which an I/O exit has
+ * just named: move its elements between guest memory and @buf, at most
+ * @max of them (the caller's buffer), so that the caller can do the port
+ * side of all of them at once.
+ *
+ * X86_SIO_OUT fills @buf with *@n elements in port order and advances
+ * rSI, rCX and (once rCX reaches 0, or without REP) RIP. With REP and
+ * elements left, RIP stays on the instruction: the guest executes it
+ * again, which exits again for the next batch.
+ * X86_SIO_IN_PREPARE changes nothing and sets *@n to how many elements
+ * the destination can take now; the caller reads that many from the port
+ * and calls X86_SIO_IN_COMPLETE with them in @buf and the same *@n, which
+ * stores them and advances rDI, rCX and RIP as for OUT.
+ *
+ * *@n is 0 for REP with rCX = 0 (the instruction is just skipped). An
+ * element that faults ends the batch before it; X86EMU_FAULT only when
+ * the first one does. The buffer must be in RAM: MMIO is UNHANDLED.
+ * Segment limits are not checked (as for MMIO, see emulate.c).
+ */
+enum x86_emu_result x86_string_io(struct x86_emu_ctxt *ctxt,
+				  enum x86_sio_step step, u8 *buf,
+				  unsigned int max, unsigned int *n);
+
 #endif /* MINIVM_X86_EMULATE_H */

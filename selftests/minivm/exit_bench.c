@@ -11,6 +11,11 @@
  *   compute  a dec/jnz loop with no exit at all: guest execution speed
  *   touch    one byte written to each 4 KiB page of a fresh memory slot
  *            (EPT violation, pinning the host page, mapping it)
+ *   cpuid    N CPUID instructions: an exit the kernel finishes, never
+ *            seen by userspace
+ *   mmio     N 4-byte reads of an address no slot backs: the EPT fault,
+ *            the instruction decoded and emulated in the kernel, the exit
+ *            to userspace, and the completion on the next RUN
  *
  * All of minivm's runs come first, then minivm is closed and KVM runs:
  * the two cannot own VMX at the same time, and 6.1's kvm_intel takes VMX
@@ -47,6 +52,8 @@
 
 /* Pages touched by the touch workload: a slot of its own at 1 MiB. */
 #define TOUCH_GPA	0x100000UL
+/* What the mmio workload reads: no slot there. */
+#define MMIO_GPA	0xd0000000UL
 
 #define GUEST_START	"out %al, $" __stringify(START_PORT) "\n\t"
 
@@ -76,7 +83,29 @@ GUEST_CODE16(touch,
 	"jnz 1b\n\t"
 	"hlt\n\t");
 
-enum workload { WL_IO, WL_COMPUTE, WL_TOUCH, NR_WORKLOADS };
+/* ESI counts: CPUID clobbers EAX, EBX, ECX and EDX. */
+GUEST_CODE16(cpuid,
+	"movl " GUEST_DATA ", %esi\n\t"
+	GUEST_START
+	"1: xor %eax, %eax\n\t"
+	"cpuid\n\t"
+	"dec %esi\n\t"
+	"jnz 1b\n\t"
+	"hlt\n\t");
+
+GUEST_CODE16(mmio,
+	"movl " GUEST_DATA ", %ecx\n\t"
+	"movl $" __stringify(MMIO_GPA) ", %ebx\n\t"
+	GUEST_START
+	"1: movl (%ebx), %eax\n\t"
+	"dec %ecx\n\t"
+	"jnz 1b\n\t"
+	"hlt\n\t");
+
+enum workload { WL_IO, WL_COMPUTE, WL_TOUCH, WL_CPUID, WL_MMIO, NR_WORKLOADS };
+
+/* One run's outcome, the same for either hypervisor. */
+enum run_exit { RUN_IO, RUN_MMIO, RUN_HLT };
 
 struct workload_desc {
 	const char *name;
@@ -84,22 +113,27 @@ struct workload_desc {
 	const uint8_t *start, *end;
 	bool flat_ds;
 	uint32_t count;		/* exits, iterations or pages */
+	enum run_exit counted;	/* the exits that count (RUN_HLT: none) */
 };
 
 static struct workload_desc workloads[NR_WORKLOADS] = {
-	[WL_IO]      = { "io", "ns/exit", GUEST(io), false, 10000 },
-	[WL_COMPUTE] = { "compute", "ms", GUEST(compute), false, 10000000 },
-	[WL_TOUCH]   = { "touch", "ns/page", GUEST(touch), true, 1024 },
+	[WL_IO]      = { "io", "ns/exit", GUEST(io), false, 10000, RUN_IO },
+	[WL_COMPUTE] = { "compute", "ms", GUEST(compute), false, 10000000,
+			 RUN_HLT },
+	[WL_TOUCH]   = { "touch", "ns/page", GUEST(touch), true, 1024, RUN_HLT },
+	[WL_CPUID]   = { "cpuid", "ns/insn", GUEST(cpuid), false, 10000,
+			 RUN_HLT },
+	[WL_MMIO]    = { "mmio", "ns/exit", GUEST(mmio), true, 10000, RUN_MMIO },
 };
-
-/* One run's outcome, the same for either hypervisor. */
-enum run_exit { RUN_IO, RUN_HLT };
 
 /* A hypervisor behind a few operations. */
 struct hv {
 	const char *name;
 	void *(*create)(const struct workload_desc *wl, uint8_t **mem);
-	/* RUN once; returns RUN_IO (with *port) or RUN_HLT, aborts otherwise */
+	/*
+	 * RUN once; returns RUN_IO (with *port), RUN_MMIO (a read, answered
+	 * with zeros) or RUN_HLT, aborts otherwise
+	 */
 	enum run_exit (*run)(void *vm, uint16_t *port);
 	void (*destroy)(void *vm);
 };
@@ -136,8 +170,9 @@ static void *mv_create(const struct workload_desc *wl, uint8_t **mem)
 	v->vm = vm_create_guest(wl->start, wl->end, &v->vcpu);
 	*mem = vm_gpa2hva(v->vm, 0);
 	if (wl->flat_ds) {
-		vm_add_memory(v->vm, 1, TOUCH_GPA,
-			      (uint64_t)wl->count * MINIVM_PAGE_SIZE);
+		if (wl->counted != RUN_MMIO)
+			vm_add_memory(v->vm, 1, TOUCH_GPA,
+				      (uint64_t)wl->count * MINIVM_PAGE_SIZE);
 		vcpu_get_sregs(v->vcpu, &sregs);
 		sregs.ds.limit = 0xffffffff;
 		sregs.ds.g = 1;
@@ -158,6 +193,11 @@ static enum run_exit mv_run(void *vm, uint16_t *port)
 	case MINIVM_EXIT_IO:
 		*port = run->io.port;
 		return RUN_IO;
+	case MINIVM_EXIT_MMIO:
+		if (run->mmio.is_write)
+			break;
+		memset(run->mmio.data, 0, sizeof(run->mmio.data));
+		return RUN_MMIO;
 	case MINIVM_EXIT_HLT:
 		return RUN_HLT;
 	}
@@ -220,7 +260,7 @@ static void *kvm_create(const struct workload_desc *wl, uint8_t **mem)
 		     "guest code too large");
 	memcpy((uint8_t *)v->mem[0] + GUEST_CODE_GPA, wl->start, wl->end - wl->start);
 	*mem = v->mem[0];
-	if (wl->flat_ds)
+	if (wl->flat_ds && wl->counted != RUN_MMIO)
 		kvm_add_memory(v, 1, TOUCH_GPA, (uint64_t)wl->count * MINIVM_PAGE_SIZE);
 
 	v->vcpu_fd = ioctl(v->vm_fd, KVM_CREATE_VCPU, 0);
@@ -260,6 +300,11 @@ static enum run_exit kvm_run_once(void *vm, uint16_t *port)
 	case KVM_EXIT_IO:
 		*port = run->io.port;
 		return RUN_IO;
+	case KVM_EXIT_MMIO:
+		if (run->mmio.is_write)
+			break;
+		memset(run->mmio.data, 0, sizeof(run->mmio.data));
+		return RUN_MMIO;
 	case KVM_EXIT_HLT:
 		return RUN_HLT;
 	}
@@ -293,9 +338,10 @@ static const struct hv hvs[] = {
 /* One run of a workload on a fresh VM: nanoseconds after the start exit. */
 static uint64_t run_once(const struct hv *hv, const struct workload_desc *wl)
 {
-	uint32_t io_exits = 0;
+	uint32_t exits = 0;
+	enum run_exit e;
 	uint64_t t0, t1;
-	uint16_t port;
+	uint16_t port = 0;
 	uint8_t *mem;
 	void *vm;
 
@@ -306,15 +352,17 @@ static uint64_t run_once(const struct hv *hv, const struct workload_desc *wl)
 		     "%s %s: the guest did not reach its start OUT", hv->name, wl->name);
 
 	t0 = now_ns();
-	while (hv->run(vm, &port) == RUN_IO) {
-		MINIVM_CHECK(port == IO_PORT, "%s %s: OUT to port 0x%x",
-			     hv->name, wl->name, port);
-		io_exits++;
+	while ((e = hv->run(vm, &port)) != RUN_HLT) {
+		MINIVM_CHECK(e == wl->counted && (e != RUN_IO || port == IO_PORT),
+			     "%s %s: an unexpected %s exit (port 0x%x)",
+			     hv->name, wl->name, e == RUN_IO ? "I/O" : "MMIO",
+			     port);
+		exits++;
 	}
 	t1 = now_ns();
 
-	MINIVM_CHECK(io_exits == (wl - workloads == WL_IO ? wl->count : 0),
-		     "%s %s: %u I/O exits", hv->name, wl->name, io_exits);
+	MINIVM_CHECK(exits == (wl->counted == RUN_HLT ? 0 : wl->count),
+		     "%s %s: %u exits", hv->name, wl->name, exits);
 	hv->destroy(vm);
 	return t1 - t0;
 }
@@ -431,8 +479,16 @@ int main(int argc, char **argv)
 			snprintf(label, sizeof(label), "compute loop, %u iter (ms)",
 				 workloads[w].count);
 			break;
-		default:
+		case WL_TOUCH:
 			snprintf(label, sizeof(label), "first touch, %u pages (ns/page)",
+				 workloads[w].count);
+			break;
+		case WL_CPUID:
+			snprintf(label, sizeof(label), "CPUID in kernel, %u (ns/insn)",
+				 workloads[w].count);
+			break;
+		default:
+			snprintf(label, sizeof(label), "MMIO read round trip, %u (ns)",
 				 workloads[w].count);
 			break;
 		}

@@ -419,36 +419,66 @@ TEST_F(guest, fail_entry_cs_type)
 	fail_entry(_metadata, self, cs_data_segment);
 }
 
-/* ---- An unhandled exit: INTERNAL_ERROR, and the VM is dead ---- */
+/* ---- Real-mode string I/O: one exit carries all four bytes ---- */
 
-/* String port I/O is not emulated yet: an unhandled exit. */
 GUEST_CODE16(outs,
 	"	mov $0x3f8, %dx\n\t"
 	"	mov $4, %cx\n\t"
+	"	mov $" __stringify(GUEST_CODE_GPA) " + guest_outs_data - guest_outs_start, %si\n\t"
+	"	rep outsb\n\t"
+	"	xor %eax, %eax\n\t"
+	"	mov %cx, %ax\n\t"
+	"	mov $" __stringify(UCALL_PORT) ", %dx\n\t"
+	"	out %eax, %dx\n\t"
+	"	hlt\n\t"
+	"guest_outs_data:\n\t"
+	"	.ascii \"mVm!\"\n\t");
+
+TEST_F(guest, rep_outsb_real_mode)
+{
+	struct minivm_run *run;
+
+	self->vm = vm_create_guest(GUEST(outs), &self->vcpu);
+	run = self->vcpu->run;
+	ASSERT_RUN_EXIT(self->vcpu, MINIVM_EXIT_IO);
+	EXPECT_EQ(MINIVM_EXIT_IO_OUT, run->io.direction);
+	EXPECT_EQ(0x3f8, run->io.port);
+	EXPECT_EQ(1, run->io.size);
+	EXPECT_EQ(4, run->io.count);
+	EXPECT_EQ(0, memcmp((uint8_t *)run + run->io.data_offset, "mVm!", 4));
+	ASSERT_RUN_SYNC(self->vcpu, 0);		/* CX counted down to 0 */
+	ASSERT_RUN_EXIT(self->vcpu, MINIVM_EXIT_HLT);
+}
+
+/* ---- An instruction the emulator cannot do: INTERNAL_ERROR, the VM is dead ---- */
+
+/* String I/O whose buffer is not RAM (DS:SI = 0x20000, past the slot). */
+GUEST_CODE16(outs_mmio,
+	"	mov $0x2000, %ax\n\t"
+	"	mov %ax, %ds\n\t"
+	"	mov $0x3f8, %dx\n\t"
+	"	mov $4, %cx\n\t"
 	"	xor %si, %si\n\t"
-	"guest_outs_insn:\n\t"
+	"guest_outs_mmio_insn:\n\t"
 	"	rep outsb\n\t"
 	GUEST_FAIL(18));
-GUEST_LABEL(outs, insn);
+GUEST_LABEL(outs_mmio, insn);
 
-TEST_F(guest, internal_error_unhandled_exit)
+TEST_F(guest, internal_error_emulation)
 {
 	struct minivm_vcpu *vcpu, *vcpu1, *other;
 	struct minivm_run *run;
 
-	self->vm = vm_create_guest(GUEST(outs), &vcpu);
+	self->vm = vm_create_guest(GUEST(outs_mmio), &vcpu);
 	vcpu1 = vm_vcpu_add(self->vm, 1);
 	run = vcpu->run;
 
 	ASSERT_RUN_EXIT(vcpu, MINIVM_EXIT_INTERNAL_ERROR);
-	EXPECT_EQ(MINIVM_INTERNAL_ERROR_UNHANDLED_EXIT, run->internal.suberror);
-	ASSERT_GE(run->internal.ndata, 5);	/* data[0..4] as documented */
-	EXPECT_EQ(EXIT_REASON_IO_INSTRUCTION, run->internal.data[0]);
-	/* byte, OUT, string, REP, port in DX = 0x3f8 (SDM Table 28-5) */
-	EXPECT_EQ(0x30 | (0x3f8UL << 16), run->internal.data[1]);
-	EXPECT_EQ(GUEST_GPA(outs, insn), run->internal.data[2]);	/* RIP */
-	EXPECT_EQ(2, run->internal.data[3]);		/* f3 6e */
-	EXPECT_EQ(0, run->internal.data[4] & (1U << 31)); /* no event in delivery */
+	EXPECT_EQ(MINIVM_INTERNAL_ERROR_EMULATION, run->internal.suberror);
+	ASSERT_GE(run->internal.ndata, 4);	/* data[0..3] as documented */
+	EXPECT_EQ(GUEST_GPA(outs_mmio, insn), run->internal.data[0]); /* RIP */
+	EXPECT_EQ(2, run->internal.data[2]);		/* length */
+	EXPECT_EQ(0x6ef3, run->internal.data[3]);	/* f3 6e */
 
 	/* Every later RUN on any of the VM's vCPUs: EIO. */
 	ASSERT_RUN_ERRNO(vcpu, EIO, -1);

@@ -59,6 +59,7 @@
 #define MINIVM_CAP_XSAVE		12 /* 1: GET/SET_XSAVE, GET/SET_XCRS */
 #define MINIVM_CAP_DEBUGREGS		13 /* 1: GET/SET_DEBUGREGS */
 #define MINIVM_CAP_VCPU_EVENTS		14 /* 1: GET/SET_VCPU_EVENTS (exceptions) */
+#define MINIVM_CAP_STRING_IO		15 /* 1: INS/OUTS exit with io.count > 1 */
 
 /* ---- VM ioctls ---- */
 #define MINIVM_CREATE_VCPU		_IO(MINIVMIO, 0x41) /* arg: vCPU id */
@@ -321,7 +322,11 @@ struct minivm_run {
 			__u8  direction;	/* MINIVM_EXIT_IO_IN/OUT */
 			__u8  size;		/* 1, 2 or 4 bytes */
 			__u16 port;
-			__u32 count;		/* always 1 for now (no INS/OUTS) */
+			/*
+			 * Elements: 1, or for INS/OUTS as many as the
+			 * data buffer holds (MINIVM_CAP_STRING_IO).
+			 */
+			__u32 count;
 			/*
 			 * Offset of the data (count * size bytes) from the
 			 * start of the run area. OUT: the bytes written.

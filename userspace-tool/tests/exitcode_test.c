@@ -114,6 +114,21 @@ static void exitcode_crash_internal(void)
 	CHECK_CONTAINS(line, "exit while delivering an event");
 	CHECK_CONTAINS(line, "48 (EPT_VIOLATION)");
 
+	run.internal.suberror = MINIVM_INTERNAL_ERROR_EMULATION;
+	run.internal.ndata = 5;
+	run.internal.data[0] = 0x1011;
+	run.internal.data[1] = 0x30000;
+	run.internal.data[2] = 2;
+	run.internal.data[3] = 0x6ef3;
+	run.internal.data[4] = 0;
+	format_crash(line, sizeof(line), &run, NULL, NULL);
+	CHECK_STR(line, "guest stopped: internal error (instruction not emulated): rip 0x1011, guest-physical address 0x30000, bytes f3 6e");
+	run.internal.data[2] = 99;	/* a bogus length: at most 15 bytes */
+	run.internal.data[3] = 0x0807060504030201ULL;
+	run.internal.data[4] = 0x0f0e0d0c0b0a09ULL;
+	format_crash(line, sizeof(line), &run, NULL, NULL);
+	CHECK_CONTAINS(line, "bytes 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f");
+
 	run.internal.suberror = 7;
 	run.internal.ndata = 2;
 	run.internal.data[0] = 0x11;

@@ -142,11 +142,19 @@ t_triple_fault() {
 	result "a triple fault gives status 70 and one stderr line"
 }
 
-t_unhandled_exit() {
+t_string_io() {
 	run "$GUESTS/outs.bin"
+	expect_status 0
+	expect_out "a string of bytes from one REP OUTSB\n"
+	expect_no_err
+	result "REP OUTSB to COM1: every byte of the string reaches stdout"
+}
+
+t_emulation_error() {
+	run -m 128K "$GUESTS/emul-error.bin"
 	expect_status 70
-	expect_err_line "VMX exit reason 30 (IO_INSTRUCTION)"
-	result "an unhandled exit (REP OUTSB) gives status 70 and one stderr line"
+	expect_err_line "instruction not emulated"
+	result "an instruction the module cannot emulate gives status 70 and one stderr line"
 }
 
 t_image_fits() {
@@ -256,7 +264,7 @@ t_sigterm() {
 }
 
 TESTS="t_hello t_hello_min_mem t_hello_big_mem t_verbose t_debug_exit
-t_io_check t_triple_fault t_unhandled_exit t_image_fits t_image_too_big
+t_io_check t_triple_fault t_string_io t_emulation_error t_image_fits t_image_too_big
 t_empty_image t_missing_file t_unreadable_file t_bad_size t_usage t_help
 t_version t_sigterm"
 

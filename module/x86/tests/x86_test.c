@@ -1236,6 +1236,191 @@ static void test_strings(void)
 	ok(r == PF + 0 && c.fault_vector == 6, "lock stos: #UD");
 }
 
+/* ---- string port I/O (x86_string_io) ---- */
+
+#define SIO_OUT		X86_SIO_OUT
+#define SIO_PREP	X86_SIO_IN_PREPARE
+#define SIO_DONE	X86_SIO_IN_COMPLETE
+
+static void test_string_io(void)
+{
+	struct x86_emu_ctxt c;
+	enum x86_emu_result r;
+	unsigned int n;
+	u8 buf[64];
+
+	tables_built = false;
+
+	static const u8 outsb[] = { 0x6e };
+	ctxt_init(&c, X86_MODE_LONG64);
+	ram[0x5000] = 'A';
+	c.gpr[X86_RSI] = 0x5000;
+	load_code(&c, CODE, outsb, 1);
+	r = x86_string_io(&c, SIO_OUT, buf, sizeof(buf), &n);
+	ok(r == OK_ && n == 1 && buf[0] == 'A' && c.gpr[X86_RSI] == 0x5001 &&
+	   c.rip == CODE + 1, "outsb: one element, RSI and RIP advance");
+
+	static const u8 repoutsb[] = { 0xf3, 0x6e };
+	ctxt_init(&c, X86_MODE_LONG64);
+	memcpy(ram + 0x5000, "0123456789", 10);
+	c.gpr[X86_RSI] = 0x5000;
+	c.gpr[X86_RCX] = 10;
+	load_code(&c, CODE, repoutsb, 2);
+	r = x86_string_io(&c, SIO_OUT, buf, 4, &n);
+	ok(r == OK_ && n == 4 && !memcmp(buf, "0123", 4) && c.gpr[X86_RCX] == 6 &&
+	   c.gpr[X86_RSI] == 0x5004 && c.rip == CODE,
+	   "rep outsb: a buffer's worth, RIP stays for the rest");
+	r = x86_string_io(&c, SIO_OUT, buf, sizeof(buf), &n);
+	ok(r == OK_ && n == 6 && !memcmp(buf, "456789", 6) && c.gpr[X86_RCX] == 0 &&
+	   c.rip == CODE + 2, "rep outsb: the rest, RIP advances");
+
+	static const u8 repoutsw[] = { 0xf3, 0x66, 0x6f };
+	ctxt_init(&c, X86_MODE_LONG64);
+	c.rflags |= X86EMU_FLAG_DF;
+	put32(0x5000, 0x22221111);
+	put32(0x5004, 0x44443333);
+	c.gpr[X86_RSI] = 0x5006;
+	c.gpr[X86_RCX] = 3;
+	load_code(&c, CODE, repoutsw, 3);
+	r = x86_string_io(&c, SIO_OUT, buf, sizeof(buf), &n);
+	ok(r == OK_ && n == 3 && le(buf, 2) == 0x4444 && le(buf + 2, 2) == 0x3333 &&
+	   le(buf + 4, 2) == 0x2222 && c.gpr[X86_RSI] == 0x5000 && c.rip == CODE + 3,
+	   "rep outsw DF=1: port order is the order of the addresses taken");
+
+	static const u8 repoutsd[] = { 0xf3, 0x6f };
+	ctxt_init(&c, X86_MODE_LONG64);
+	put32(0x200ffc, 0x11111111);
+	memcpy(ram + 0x200ffe, "\x01\x02", 2);
+	memcpy(ram + 0x250000, "\x03\x04\x05\x06\x07\x08", 6);
+	c.gpr[X86_RSI] = L4K(0) + 0xffe;
+	c.gpr[X86_RCX] = 2;
+	load_code(&c, CODE, repoutsd, 2);
+	r = x86_string_io(&c, SIO_OUT, buf, sizeof(buf), &n);
+	ok(r == OK_ && n == 2 && le(buf, 4) == 0x04030201 && le(buf + 4, 4) == 0x08070605,
+	   "rep outsd: an element that crosses into a non-contiguous page");
+
+	ctxt_init(&c, X86_MODE_LONG64);
+	c.gpr[X86_RSI] = L4K(1) + 0xffe;
+	c.gpr[X86_RCX] = 4;
+	load_code(&c, CODE, repoutsb, 2);
+	r = x86_string_io(&c, SIO_OUT, buf, sizeof(buf), &n);
+	ok(r == OK_ && n == 2 && c.gpr[X86_RCX] == 2 && c.gpr[X86_RSI] == L4K(2) &&
+	   c.rip == CODE, "rep outsb: stops before a page that is not present");
+	r = x86_string_io(&c, SIO_OUT, buf, sizeof(buf), &n);
+	ok(r == PF && c.fault_vector == 14 && c.fault_addr == L4K(2) &&
+	   c.fault_error_code == 0 && c.gpr[X86_RCX] == 2,
+	   "rep outsb: #PF when the first element faults, nothing changed");
+
+	static const u8 outsd_rexw[] = { 0x48, 0x6f };
+	ctxt_init(&c, X86_MODE_LONG64);
+	put64(0x5000, 0x8877665544332211ull);
+	c.gpr[X86_RSI] = 0x5000;
+	load_code(&c, CODE, outsd_rexw, 2);
+	r = x86_string_io(&c, SIO_OUT, buf, sizeof(buf), &n);
+	ok(r == OK_ && n == 1 && le(buf, 4) == 0x44332211 && c.gpr[X86_RSI] == 0x5004,
+	   "rex.w outsd: still 4 bytes");
+
+	static const u8 fs_outsb[] = { 0x64, 0x6e };
+	ctxt_init(&c, X86_MODE_LONG64);
+	ram[0x5100] = 'f';
+	c.seg_base[X86_SEG_FS] = 0x100;
+	c.gpr[X86_RSI] = 0x5000;
+	load_code(&c, CODE, fs_outsb, 2);
+	r = x86_string_io(&c, SIO_OUT, buf, sizeof(buf), &n);
+	ok(r == OK_ && n == 1 && buf[0] == 'f', "fs outsb: the override applies");
+
+	static const u8 repoutsb16[] = { 0xf3, 0x6e };
+	ctxt_init(&c, X86_MODE_REAL);
+	c.seg_base[X86_SEG_CS] = 0;
+	c.seg_base[X86_SEG_DS] = 0x30000;
+	memcpy(ram + 0x3fffe, "yz", 2);
+	memcpy(ram + 0x30000, "ab", 2);
+	c.gpr[X86_RSI] = 0xfffe;
+	c.gpr[X86_RCX] = 0xffff0004;	/* CX = 4 */
+	load_code(&c, CODE, repoutsb16, 2);
+	r = x86_string_io(&c, SIO_OUT, buf, sizeof(buf), &n);
+	ok(r == OK_ && n == 4 && !memcmp(buf, "yzab", 4) && c.gpr[X86_RSI] == 2 &&
+	   c.gpr[X86_RCX] == 0xffff0000 && c.rip == CODE + 2,
+	   "real-mode rep outsb: SI wraps at 64 KiB, only CX counts");
+
+	ctxt_init(&c, X86_MODE_LONG64);
+	c.gpr[X86_RCX] = 0;
+	load_code(&c, CODE, repoutsb, 2);
+	r = x86_string_io(&c, SIO_OUT, buf, sizeof(buf), &n);
+	ok(r == OK_ && n == 0 && c.rip == CODE + 2, "rep outsb, RCX = 0: skipped");
+
+	static const u8 repinsw[] = { 0xf3, 0x66, 0x6d };
+	ctxt_init(&c, X86_MODE_LONG64);
+	memset(ram + 0x7000, 0, 8);
+	c.gpr[X86_RDI] = 0x7000;
+	c.gpr[X86_RCX] = 3;
+	load_code(&c, CODE, repinsw, 3);
+	r = x86_string_io(&c, SIO_PREP, buf, sizeof(buf) / 2, &n);
+	ok(r == OK_ && n == 3 && c.gpr[X86_RDI] == 0x7000 && c.gpr[X86_RCX] == 3 &&
+	   c.rip == CODE, "rep insw prepare: a count, nothing changed");
+	memcpy(buf, "\x01\x02\x03\x04\x05\x06", 6);
+	r = x86_string_io(&c, SIO_DONE, buf, sizeof(buf) / 2, &n);
+	ok(r == OK_ && n == 3 && !memcmp(ram + 0x7000, "\x01\x02\x03\x04\x05\x06\x00", 7) &&
+	   c.gpr[X86_RDI] == 0x7006 && c.gpr[X86_RCX] == 0 && c.rip == CODE + 3,
+	   "rep insw complete: stored, RDI/RCX/RIP advance");
+
+	static const u8 repinsb[] = { 0xf3, 0x6c };
+	ctxt_init(&c, X86_MODE_LONG64);
+	c.rflags |= X86EMU_FLAG_DF;
+	memset(ram + 0x7000, 0, 8);
+	c.gpr[X86_RDI] = 0x7002;
+	c.gpr[X86_RCX] = 3;
+	load_code(&c, CODE, repinsb, 2);
+	r = x86_string_io(&c, SIO_PREP, buf, 2, &n);
+	ok(r == OK_ && n == 2, "rep insb DF=1 prepare: limited by the buffer");
+	memcpy(buf, "pq", 2);
+	r = x86_string_io(&c, SIO_DONE, buf, 2, &n);
+	ok(r == OK_ && ram[0x7002] == 'p' && ram[0x7001] == 'q' && ram[0x7000] == 0 &&
+	   !memcmp(buf, "pq", 2) && c.gpr[X86_RDI] == 0x7000 && c.gpr[X86_RCX] == 1 &&
+	   c.rip == CODE, "rep insb DF=1: stored downwards, the caller's buffer intact");
+
+	ctxt_init(&c, X86_MODE_LONG64);
+	c.gpr[X86_RDI] = L4K(3);
+	c.gpr[X86_RCX] = 1;
+	load_code(&c, CODE, repinsb, 2);
+	r = x86_string_io(&c, SIO_PREP, buf, sizeof(buf), &n);
+	ok(r == PF && c.fault_error_code == 3 && c.fault_addr == L4K(3),
+	   "insb into a read-only page: #PF with W set");
+
+	ctxt_init(&c, X86_MODE_LONG64);
+	c.gpr[X86_RDI] = ROM_GPA;
+	c.gpr[X86_RCX] = 1;
+	load_code(&c, CODE, repinsb, 2);
+	r = x86_string_io(&c, SIO_PREP, buf, sizeof(buf), &n);
+	ok(r == X86EMU_UNHANDLED, "insb into a read-only slot: unhandled");
+
+	static const u8 ds_insb[] = { 0x3e, 0x6c };
+	ctxt_init(&c, X86_MODE_PROT32);
+	c.seg_base[X86_SEG_ES] = 0x8000;
+	c.seg_base[X86_SEG_DS] = 0x9000;
+	ram[0x8010] = ram[0x9010] = 0;
+	c.gpr[X86_RDI] = 0x10;
+	load_code(&c, CODE, ds_insb, 2);
+	r = x86_string_io(&c, SIO_PREP, buf, sizeof(buf), &n);
+	buf[0] = 'e';
+	if (r == OK_)
+		r = x86_string_io(&c, SIO_DONE, buf, sizeof(buf), &n);
+	ok(r == OK_ && ram[0x8010] == 'e' && ram[0x9010] == 0 && c.gpr[X86_RDI] == 0x11,
+	   "ds insb: always ES:EDI, the override does not apply");
+
+	ctxt_init(&c, X86_MODE_LONG64);
+	c.gpr[X86_RDI] = 0x7000;
+	load_code(&c, CODE, repinsb, 2);
+	r = x86_emulate(&c);
+	ok(r == X86EMU_UNHANDLED, "x86_emulate leaves INS to x86_string_io");
+	r = x86_string_io(&c, SIO_OUT, buf, sizeof(buf), &n);
+	ok(r == X86EMU_UNHANDLED, "an OUT step on an INS is unhandled");
+	static const u8 movsb[] = { 0xa4 };
+	load_code(&c, CODE, movsb, 1);
+	r = x86_string_io(&c, SIO_OUT, buf, sizeof(buf), &n);
+	ok(r == X86EMU_UNHANDLED, "x86_string_io on MOVS is unhandled");
+}
+
 int main(void)
 {
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
@@ -1244,6 +1429,7 @@ int main(void)
 	test_walks();
 	test_fetch_and_protocol();
 	test_strings();
+	test_string_io();
 	printf("%d passed, %d failed\n", ntest - nfail, nfail);
 	return nfail ? 1 : 0;
 }
