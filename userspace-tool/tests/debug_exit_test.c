@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The debug-exit device. */
-#include "debug-exit.h"
+#include "devices/debug-exit.h"
 #include "test.h"
 
 static void debug_exit_records_first_write(void)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The 8250 UART's transmit side and register file. */
 #include "ioport.h"
-#include "uart8250.h"
+#include "devices/uart8250.h"
 #include "test.h"
 
 static char txbuf[64];

@@ -12,7 +12,7 @@
  * drivers probe for a UART by writing a register and reading it back
  * (Linux's autoconfig uses SCR, IER and loopback MSR; SeaBIOS uses IER).
  */
-#include "uart8250.h"
+#include "devices/uart8250.h"
 
 void uart8250_init(struct uart8250 *uart, uart_tx_fn tx, void *tx_ctx)
 {
