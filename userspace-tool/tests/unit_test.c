@@ -15,6 +15,7 @@ static const struct test *const suites[] = {
 	options_tests,
 	ioport_tests,
 	uart_tests,
+	pit_tests,
 	debug_exit_tests,
 	loader_tests,
 	exitcode_tests,
