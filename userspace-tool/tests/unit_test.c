@@ -16,6 +16,7 @@ static const struct test *const suites[] = {
 	ioport_tests,
 	uart_tests,
 	pit_tests,
+	rtc_tests,
 	debug_exit_tests,
 	loader_tests,
 	exitcode_tests,
