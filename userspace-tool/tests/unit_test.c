@@ -17,6 +17,7 @@ static const struct test *const suites[] = {
 	uart_tests,
 	pit_tests,
 	rtc_tests,
+	i8042_tests,
 	debug_exit_tests,
 	loader_tests,
 	exitcode_tests,
