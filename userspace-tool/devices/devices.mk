@@ -7,8 +7,8 @@
 # Sources name headers from the tool's root ("devices/uart8250.h",
 # "ioport.h"), whichever directory they sit in: hence -I.
 
-DEVICE_OBJS := devices/debug-exit.o devices/i8042.o devices/pit.o devices/rtc.o \
-	       devices/uart8250.o
+DEVICE_OBJS := $(addprefix devices/,debug-exit.o i8042.o pci-none.o pit.o \
+				    rtc.o uart8250.o)
 
 LIB_OBJS += $(DEVICE_OBJS)
 HDRS += $(wildcard devices/*.h)

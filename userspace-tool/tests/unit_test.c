@@ -18,6 +18,7 @@ static const struct test *const suites[] = {
 	pit_tests,
 	rtc_tests,
 	i8042_tests,
+	pci_none_tests,
 	debug_exit_tests,
 	loader_tests,
 	exitcode_tests,
