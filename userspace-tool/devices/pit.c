@@ -279,7 +279,9 @@ static void set_gate(struct pit_channel *ch, bool gate, uint64_t t)
 		if (!ch->armed)
 			break;
 		if (rising) {
-			ch->start = t;
+			/* A count loaded but not yet counted starts as loaded. */
+			if (t > ch->start)
+				ch->start = t;
 			ch->counting = true;
 		} else {
 			ch->base = elapsed(ch, t);

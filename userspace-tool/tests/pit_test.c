@@ -212,6 +212,18 @@ static void pit_mode0_gate_and_rewrite(void)
 	CHECK_INT(latched(2), 50);
 	at(651);
 	CHECK(out2());
+
+	/* Loaded with the gate low, which rises in the same tick. */
+	outb(0x00, 0x61);
+	outb(0xb0, 0x43);
+	outb(30, 0x42);
+	outb(0, 0x42);
+	outb(0x01, 0x61);
+	at(652);
+	CHECK_INT(latched(2), 30);
+	at(681);
+	CHECK_INT(latched(2), 1);
+	CHECK(!out2());
 }
 
 /* Linux's periodic clockevent: 0x34, then LSB and MSB of LATCH. */
