@@ -87,7 +87,9 @@ void pit_init(struct pit *pit, pit_clock_fn clock, void *clock_ctx);
 /*
  * When channel 0's output next rises (the IRQ 0 edge), in the clock's
  * nanoseconds, or PIT_NO_IRQ if it will not without reprogramming. The
- * VMM arms a timer for it and calls pit_run_timer() when it fires.
+ * VMM arms a timer for it and calls pit_run_timer() when it fires; a time
+ * already past means an edge is due now. Ask again after every PIT
+ * access and timer run: the guest may have reprogrammed channel 0.
  */
 uint64_t pit_next_irq_ns(struct pit *pit);
 
@@ -95,8 +97,9 @@ uint64_t pit_next_irq_ns(struct pit *pit);
  * Deliver IRQ 0 if channel 0's output rose since the last delivery: one
  * pulse however many edges passed (as one edge-triggered PIC input
  * latches them). Returns the number of edges, for a VMM that wants to
- * count lost ticks. Port accesses that reprogram channel 0 deliver the
- * edges due before they change it, so none is lost or invented.
+ * count lost ticks. Every PIT access does the same first, so an edge due
+ * before channel 0 is reprogrammed is delivered, not lost; the IRQ
+ * callbacks may therefore run from inside a port access.
  */
 unsigned int pit_run_timer(struct pit *pit);
 

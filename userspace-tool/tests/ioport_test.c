@@ -407,7 +407,7 @@ const struct test ioport_tests[] = {
 	{ "ioport: accesses straddling a device or port 0xffff", ioport_straddle },
 	{ "ioport: a device without a read handler reads all-ones", ioport_missing_ops },
 	{ "ioport: register refuses a device without handlers", ioport_register_needs_handlers },
-	{ "ioport: unclaimed accesses are counted and reported to the hook", ioport_unclaimed_counted },
+	{ "ioport: unclaimed accesses counted, reported to the hook", ioport_unclaimed_counted },
 	{ "ioport: sized handlers see accesses whole and may decline them", ioport_sized_handlers },
 	{ "ioport: a split access reaching a sized device", ioport_straddle_into_sized },
 	{ NULL, NULL },

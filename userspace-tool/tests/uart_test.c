@@ -658,7 +658,7 @@ const struct test uart_tests[] = {
 	{ "uart: receive FIFO, holding register, room, resets", uart_receive_fifo },
 	{ "uart: loopback feeds the receiver, overruns set OE", uart_loopback_receive },
 	{ "uart: IIR priorities and what clears each source", uart_iir_priorities },
-	{ "uart: received data vs character timeout by trigger level", uart_rx_trigger_and_timeout },
+	{ "uart: data available vs timeout by trigger level", uart_rx_trigger_and_timeout },
 	{ "uart: THRE interrupt set, acknowledged and reasserted", uart_thre_interrupt },
 	{ "uart: IRQ 4 line is level, gated by OUT2, off in loopback", uart_irq_line },
 	{ "uart: Linux's 8250 autoconfig sees a 16550A", uart_linux_autoconfig },
