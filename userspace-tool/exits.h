@@ -7,7 +7,7 @@
 
 #include <linux/minivm.h>
 
-#include "debug-exit.h"
+#include "devices/debug-exit.h"
 #include "ioport.h"
 
 enum exit_action {

@@ -15,12 +15,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "debug-exit.h"
+#include "devices/debug-exit.h"
 #include "exitcode.h"
 #include "ioport.h"
 #include "loader.h"
 #include "options.h"
-#include "uart8250.h"
+#include "devices/uart8250.h"
 #include "util.h"
 #include "vcpu.h"
 #include "vm-setup.h"

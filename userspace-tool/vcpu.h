@@ -2,7 +2,7 @@
 #ifndef MINIVM_RUN_VCPU_H
 #define MINIVM_RUN_VCPU_H
 
-#include "debug-exit.h"
+#include "devices/debug-exit.h"
 #include "ioport.h"
 #include "vm-setup.h"
 

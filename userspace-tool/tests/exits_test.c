@@ -3,10 +3,10 @@
  * The exit dispatcher against a fake run area, wired to the real devices
  * as main() wires them: what minivm-run does after each MINIVM_RUN.
  */
-#include "debug-exit.h"
+#include "devices/debug-exit.h"
 #include "exitcode.h"
 #include "exits.h"
-#include "uart8250.h"
+#include "devices/uart8250.h"
 #include "test.h"
 
 #define RUN_SIZE	4096

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The port I/O bus: claiming ranges, byte splitting, unclaimed ports. */
+/*
+ * The port I/O bus: claiming ranges, byte splitting, sized handlers,
+ * unclaimed ports and their counters and hook.
+ */
 #include <errno.h>
 
 #include "ioport.h"
@@ -179,6 +182,222 @@ static void ioport_missing_ops(void)
 	CHECK_INT(d.nr, 1);
 }
 
+static void ioport_register_needs_handlers(void)
+{
+	static const struct ioport_ops none = { 0 };
+	struct ioport_bus bus;
+	struct fake_dev d = { 0 };
+
+	ioport_bus_init(&bus);
+	CHECK_INT(ioport_register(&bus, 0x100, 1, NULL, &d, "x"), -EINVAL);
+	CHECK_INT(ioport_register(&bus, 0x100, 1, &none, &d, "x"), -EINVAL);
+	CHECK_INT(bus.nr, 0);
+}
+
+/* What the unclaimed hook saw, last call first. */
+static struct {
+	int calls;
+	uint16_t port;
+	unsigned int size;
+	bool is_write;
+	uint32_t val;
+	void *ctx;
+} seen;
+
+static void record_unclaimed(void *ctx, uint16_t port, unsigned int size,
+			     bool is_write, uint32_t val)
+{
+	seen.calls++;
+	seen.port = port;
+	seen.size = size;
+	seen.is_write = is_write;
+	seen.val = val;
+	seen.ctx = ctx;
+}
+
+static void ioport_unclaimed_counted(void)
+{
+	struct ioport_bus bus;
+	struct fake_dev d = { 0 };
+	uint8_t data[4] = { 0x11, 0x22, 0x33, 0x44 };
+	int ctx;
+
+	memset(&seen, 0, sizeof(seen));
+	ioport_bus_init(&bus);
+	ioport_register(&bus, 0x100, 2, &fake_ops, &d, "d");
+	CHECK_INT(bus.unclaimed_reads, 0);
+	CHECK_INT(bus.unclaimed_writes, 0);
+
+	/* Counted without a hook. */
+	CHECK(!ioport_in(&bus, 0x80, 1, data));
+	CHECK(!ioport_out(&bus, 0x80, 1, data));
+	CHECK_INT(bus.unclaimed_reads, 1);
+	CHECK_INT(bus.unclaimed_writes, 1);
+
+	ioport_set_unclaimed_hook(&bus, record_unclaimed, &ctx);
+
+	/* A claimed access is neither counted nor reported. */
+	CHECK(ioport_in(&bus, 0x100, 2, data));
+	CHECK(ioport_out(&bus, 0x100, 2, data));
+	CHECK_INT(seen.calls, 0);
+	CHECK_INT(bus.unclaimed_reads, 1);
+
+	/* One access, one count, however many of its bytes missed. */
+	data[0] = 0x11;
+	data[1] = 0x22;
+	data[2] = 0x33;
+	data[3] = 0x44;
+	CHECK(!ioport_out(&bus, 0x80, 4, data));
+	CHECK_INT(bus.unclaimed_writes, 2);
+	CHECK_INT(seen.calls, 1);
+	CHECK_INT(seen.port, 0x80);
+	CHECK_INT(seen.size, 4);
+	CHECK(seen.is_write);
+	CHECK_HEX(seen.val, 0x44332211);
+	CHECK(seen.ctx == &ctx);
+
+	/* A read reports what the guest gets: the device's byte, then 0xff. */
+	CHECK(!ioport_in(&bus, 0x101, 2, data));
+	CHECK_INT(bus.unclaimed_reads, 2);
+	CHECK_INT(seen.calls, 2);
+	CHECK_INT(seen.port, 0x101);
+	CHECK_INT(seen.size, 2);
+	CHECK(!seen.is_write);
+	CHECK_HEX(seen.val, 0xff11);
+
+	/* No hook again: still counted. */
+	ioport_set_unclaimed_hook(&bus, NULL, NULL);
+	CHECK(!ioport_in(&bus, 0xffff, 2, data));
+	CHECK_INT(bus.unclaimed_reads, 3);
+	CHECK_INT(seen.calls, 2);
+}
+
+/*
+ * A device with sized handlers: logs each call, decodes only 32-bit
+ * accesses at offset 0 and anything at offsets 4 and up.
+ */
+struct sized_dev {
+	int nr;
+	uint16_t offset;
+	unsigned int size;
+	uint32_t val;
+	uint32_t reg;
+};
+
+static bool sized_decodes(uint16_t offset, unsigned int size)
+{
+	return offset >= 4 || (offset == 0 && size == 4);
+}
+
+static bool sized_in(void *dev, uint16_t offset, unsigned int size,
+		     uint32_t *val)
+{
+	struct sized_dev *s = dev;
+
+	s->nr++;
+	s->offset = offset;
+	s->size = size;
+	if (!sized_decodes(offset, size))
+		return false;
+	*val = offset ? 0xa0u + offset : s->reg;
+	return true;
+}
+
+static bool sized_out(void *dev, uint16_t offset, unsigned int size,
+		      uint32_t val)
+{
+	struct sized_dev *s = dev;
+
+	s->nr++;
+	s->offset = offset;
+	s->size = size;
+	s->val = val;
+	if (!sized_decodes(offset, size))
+		return false;
+	if (!offset)
+		s->reg = val;
+	return true;
+}
+
+static const struct ioport_ops sized_ops = {
+	.in	= sized_in,
+	.out	= sized_out,
+};
+
+static void ioport_sized_handlers(void)
+{
+	struct ioport_bus bus;
+	struct sized_dev s = { 0 };
+	uint8_t out[4] = { 0x04, 0x03, 0x02, 0x81 };
+	uint8_t in[4] = { 0 };
+
+	ioport_bus_init(&bus);
+	CHECK_INT(ioport_register(&bus, 0xcf8, 8, &sized_ops, &s, "s"), 0);
+
+	/* A dword is one call, not four. */
+	CHECK(ioport_out(&bus, 0xcf8, 4, out));
+	CHECK_INT(s.nr, 1);
+	CHECK_INT(s.size, 4);
+	CHECK_HEX(s.reg, 0x81020304);
+	CHECK(ioport_in(&bus, 0xcf8, 4, in));
+	CHECK_INT(s.nr, 2);
+	CHECK_HEX(in[0], 0x04);
+	CHECK_HEX(in[3], 0x81);
+
+	/* Declined: all ones, unclaimed, and only the one call. */
+	CHECK(!ioport_in(&bus, 0xcf8, 2, in));
+	CHECK_INT(s.nr, 3);
+	CHECK_INT(s.size, 2);
+	CHECK_HEX(in[0] & in[1], 0xff);
+	CHECK_HEX(in[2], 0x02);	/* only @size bytes written */
+	CHECK(!ioport_out(&bus, 0xcf9, 1, out));
+	CHECK_INT(s.offset, 1);
+	CHECK_HEX(s.reg, 0x81020304);
+	CHECK_INT(bus.unclaimed_reads, 1);
+	CHECK_INT(bus.unclaimed_writes, 1);
+
+	/* A word inside the device at any offset is still one call. */
+	s.nr = 0;
+	CHECK(ioport_in(&bus, 0xcfd, 2, in));
+	CHECK_INT(s.nr, 1);
+	CHECK_INT(s.offset, 5);
+	CHECK_INT(s.size, 2);
+	CHECK_HEX(in[0], 0xa5);
+
+	/* Straddling its end: byte calls for its part, 0xff past it. */
+	s.nr = 0;
+	CHECK(!ioport_in(&bus, 0xcfe, 4, in));
+	CHECK_INT(s.nr, 2);
+	CHECK_INT(s.offset, 7);
+	CHECK_INT(s.size, 1);
+	CHECK_HEX(in[0], 0xa6);
+	CHECK_HEX(in[1], 0xa7);
+	CHECK_HEX(in[2] & in[3], 0xff);
+	s.nr = 0;
+	CHECK(!ioport_out(&bus, 0xcff, 2, out));
+	CHECK_INT(s.nr, 1);
+	CHECK_INT(s.size, 1);
+	CHECK_HEX(s.val, 0x04);
+}
+
+static void ioport_straddle_into_sized(void)
+{
+	struct ioport_bus bus;
+	struct fake_dev f = { 0 };
+	struct sized_dev s = { 0 };
+	uint8_t in[2] = { 0 };
+
+	ioport_bus_init(&bus);
+	ioport_register(&bus, 0xcf0, 8, &fake_ops, &f, "bytes");
+	ioport_register(&bus, 0xcf8, 8, &sized_ops, &s, "sized");
+	/* Offset 0 of the sized device declines a byte: 0xff there. */
+	CHECK(!ioport_in(&bus, 0xcf7, 2, in));
+	CHECK_HEX(in[0], 0x17);
+	CHECK_HEX(in[1], 0xff);
+	CHECK_INT(s.nr, 1);
+	CHECK_INT(s.size, 1);
+}
+
 const struct test ioport_tests[] = {
 	{ "ioport: register refuses overlaps and bad ranges", ioport_register_ranges },
 	{ "ioport: register refuses past the table size", ioport_full },
@@ -187,5 +406,9 @@ const struct test ioport_tests[] = {
 	{ "ioport: wide accesses split into bytes, low first", ioport_byte_split },
 	{ "ioport: accesses straddling a device or port 0xffff", ioport_straddle },
 	{ "ioport: a device without a read handler reads all-ones", ioport_missing_ops },
+	{ "ioport: register refuses a device without handlers", ioport_register_needs_handlers },
+	{ "ioport: unclaimed accesses counted, reported to the hook", ioport_unclaimed_counted },
+	{ "ioport: sized handlers see accesses whole and may decline them", ioport_sized_handlers },
+	{ "ioport: a split access reaching a sized device", ioport_straddle_into_sized },
 	{ NULL, NULL },
 };

@@ -8,7 +8,7 @@
  * The device only records the write; the run loop notices it after the
  * OUT is dispatched and stops, so a device never calls exit() itself.
  */
-#include "debug-exit.h"
+#include "devices/debug-exit.h"
 
 void debug_exit_init(struct debug_exit *dx)
 {
