@@ -11,6 +11,7 @@
 #include <linux/types.h>
 #include <linux/string.h>
 #include <linux/bits.h>
+#include <linux/math64.h>
 #else
 #include <stdbool.h>
 #include <stddef.h>
@@ -29,5 +30,18 @@ typedef int64_t s64;
 #define BIT(n)		(1UL << (n))
 #define BIT_ULL(n)	(1ULL << (n))
 #endif
+
+/*
+ * 64-bit by 64-bit division: a 32-bit kernel has no '/' for u64 (no
+ * libgcc), so the kernel build goes through div64_u64().
+ */
+static inline u64 x86_div64(u64 a, u64 b)
+{
+#ifdef __KERNEL__
+	return div64_u64(a, b);
+#else
+	return a / b;
+#endif
+}
 
 #endif /* MINIVM_X86_TYPES_H */
