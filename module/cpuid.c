@@ -5,9 +5,16 @@
  *
  * The supported table is built once, at module load, from the host's
  * CPUID with every feature minivm does not virtualize taken out (VMX
- * itself, the PMU, MONITOR/MWAIT, PT, SGX, TSX, PCID, PKU, x2APIC and the
- * TSC deadline timer until there is a local APIC, the speculation-control
- * MSRs, XSAVES, ...) and the hypervisor bit and leaves added. A guest's
+ * itself, the PMU, MONITOR/MWAIT, PT, SGX, TSX, PCID, PKU, x2APIC, the
+ * speculation-control MSRs, XSAVES, ...) and the hypervisor bit and
+ * leaves added. The local APIC and its TSC-deadline timer are offered;
+ * a vCPU of a VM without an in-kernel irqchip starts without them.
+ *
+ * Time: leaf 0x15 tells the guest its TSC frequency exactly (the host
+ * kernel's tsc_khz) and that the APIC timer runs at the same "core
+ * crystal clock", so Linux needs no calibration against a PIT (which,
+ * in an emulator whose TSC follows the instruction count, would give a
+ * wrong clock). The hypervisor leaf 0x40000010 says the same in kHz. A guest's
  * CPUID exit is answered from its vCPU's table, never by running CPUID on
  * the exit path; only the bits that follow the guest's own state
  * (CR4.OSXSAVE, the XSAVE area size for its XCR0) are filled in then.
@@ -17,6 +24,7 @@
 #include <asm/cpufeature.h>
 #include <asm/fpu/xcr.h>
 #include <asm/processor.h>
+#include <asm/tsc.h>
 
 #include "minivm.h"
 
@@ -48,6 +56,7 @@ struct cpuid_mask {
 #define F1C_AVX		BIT(28)
 #define F1C_F16C	BIT(29)
 #define F1C_RDRAND	BIT(30)
+#define F1C_TSC_DEADLINE BIT(24)
 #define F1C_HYPERVISOR	BIT(31)
 /* CPUID.1:EDX: everything up to SSE2 but the APIC, MCE/MCA, PSN, DS,
  * ACPI, SS, HTT, TM and PBE. */
@@ -91,6 +100,26 @@ struct cpuid_mask {
 				 XFEATURE_MASK_YMM | XFEATURE_MASK_OPMASK | \
 				 XFEATURE_MASK_ZMM_Hi256 | \
 				 XFEATURE_MASK_Hi16_ZMM)
+
+/*
+ * The guest's core crystal clock (CPUID 0x15 ECX), which also drives its
+ * APIC timer: the TSC's own rate, halved until it fits 32 bits, so that
+ * TSC = crystal * EBX / EAX stays exact (and Linux's 32-bit product
+ * crystal_kHz * EBX cannot overflow: EBX is 1, 2, 4 or 8).
+ */
+u32 minivm_crystal_hz(u32 *ratio)
+{
+	u64 hz = (u64)tsc_khz * 1000;
+	u32 r = 1;
+
+	while (hz > U32_MAX && r < 8) {
+		hz >>= 1;
+		r <<= 1;
+	}
+	if (ratio)
+		*ratio = r;
+	return hz ? min_t(u64, hz, U32_MAX) : 1000000000u;
+}
 
 static struct minivm_cpuid_entry *supported;
 static u32 supported_nent;
@@ -141,6 +170,7 @@ static void filter_leaf1(struct minivm_cpuid_entry *e)
 	u32 keep = F1C_SSE3 | F1C_PCLMUL | F1C_SSSE3 | F1C_FMA | F1C_CX16 |
 		   F1C_SSE41 | F1C_SSE42 | F1C_MOVBE | F1C_POPCNT | F1C_AES |
 		   F1C_F16C | F1C_RDRAND;
+	u32 tsc_deadline = F1C_TSC_DEADLINE;
 
 	/* XSAVE and AVX only as the host kernel uses them. */
 	if (boot_cpu_has(X86_FEATURE_XSAVE))
@@ -149,8 +179,8 @@ static void filter_leaf1(struct minivm_cpuid_entry *e)
 		keep |= F1C_AVX | F1C_FMA | F1C_F16C;
 	else
 		keep &= ~(F1C_FMA | F1C_F16C);
-	e->ecx = (e->ecx & keep) | F1C_HYPERVISOR;
-	e->edx &= F1D_KEEP;
+	e->ecx = (e->ecx & keep) | F1C_HYPERVISOR | tsc_deadline;
+	e->edx = (e->edx & F1D_KEEP) | F1D_APIC;
 	/* One logical processor, APIC ID filled in per vCPU. */
 	e->ebx &= 0xffff;
 }
@@ -238,9 +268,24 @@ int minivm_cpuid_init(void)
 	cpuid(0, &max, &ebx, &ecx, &edx);
 	max = min_t(u32, max, 0xd);
 	e = add(0, 0, false);
-	e->eax = max;
-	for (i = 1; i <= max; i++) {
+	e->eax = 0x15;			/* up to the timing leaf, see below */
+	for (i = 1; i <= 0x15; i++) {
+		if (i > max && i != 0x15) {
+			e = add(i, 0, false);	/* the host has none: empty */
+			if (e)
+				e->eax = e->ebx = e->ecx = e->edx = 0;
+			continue;
+		}
 		switch (i) {
+		case 0x15:
+			e = add(i, 0, false);
+			if (!e)
+				break;
+			/* TSC Hz = ECX * EBX / EAX; the APIC timer at ECX Hz */
+			e->ecx = minivm_crystal_hz(&e->ebx);
+			e->eax = 1;
+			e->edx = 0;
+			break;
 		case 1:
 			filter_leaf1(add(1, 0, false));
 			break;
@@ -257,6 +302,15 @@ int minivm_cpuid_init(void)
 					break;
 				/* One core, one thread sharing each cache. */
 				e->eax &= 0x3fff;
+			}
+			break;
+		case 6:
+			/* Thermal and power: only ARAT, the APIC timer keeps
+			 * running in deep C-states (ours is an hrtimer) */
+			e = add(6, 0, false);
+			if (e) {
+				e->eax = BIT(2);
+				e->ebx = e->ecx = e->edx = 0;
 			}
 			break;
 		case 7:
@@ -280,7 +334,7 @@ int minivm_cpuid_init(void)
 
 	e = add(MINIVM_CPUID_SIGNATURE, 0, false);
 	if (e) {
-		e->eax = MINIVM_CPUID_SIGNATURE + 1;
+		e->eax = MINIVM_CPUID_TIMING;
 		e->ebx = MINIVM_CPUID_SIGNATURE_EBX;
 		e->ecx = MINIVM_CPUID_SIGNATURE_ECX;
 		e->edx = MINIVM_CPUID_SIGNATURE_EDX;
@@ -288,6 +342,13 @@ int minivm_cpuid_init(void)
 	e = add(MINIVM_CPUID_SIGNATURE + 1, 0, false);
 	if (e)
 		e->eax = e->ebx = e->ecx = e->edx = 0;
+	/* The timing leaf: TSC and APIC timer frequencies in kHz. */
+	e = add(MINIVM_CPUID_TIMING, 0, false);
+	if (e) {
+		e->eax = tsc_khz;
+		e->ebx = minivm_crystal_hz(NULL) / 1000;
+		e->ecx = e->edx = 0;
+	}
 
 	cpuid(0x80000000, &max, &ebx, &ecx, &edx);
 	max = min_t(u32, max, 0x80000008);
@@ -341,8 +402,14 @@ int minivm_vcpu_cpuid_init(struct minivm_vcpu *vcpu)
 		return -ENOMEM;
 	vcpu->cpuid_nent = supported_nent;
 	e = find_entry(vcpu->cpuid, vcpu->cpuid_nent, 1, 0);
-	if (e)
+	if (e) {
 		e->ebx |= vcpu->id << 24;
+		/* No in-kernel irqchip: no local APIC to offer. */
+		if (!READ_ONCE(vcpu->vm->irqchip)) {
+			e->edx &= ~F1D_APIC;
+			e->ecx &= ~F1C_TSC_DEADLINE;
+		}
+	}
 	return 0;
 }
 

@@ -11,6 +11,7 @@
 #include <linux/kref.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 #include <linux/mm_types.h>
 #include <linux/minivm.h>
 #include <asm/msr-index.h>
@@ -48,6 +49,8 @@ static inline bool minivm_cr4_valid(u64 cr4)
 
 struct minivm;
 struct minivm_vcpu;
+struct minivm_irqchip;
+struct minivm_lapic;
 
 /*
  * One memory slot: guest-physical [base_gfn, base_gfn + npages) backed by
@@ -95,6 +98,13 @@ struct minivm {
 	 */
 	u32 user_msr_exits;
 
+	/*
+	 * The in-kernel I/O APIC (irqchip.c), NULL until
+	 * MINIVM_CREATE_IRQCHIP, then set once (under vcpus_lock, before
+	 * any vCPU exists) and never changed: read without a lock.
+	 */
+	struct minivm_irqchip *irqchip;
+
 	void *arch;			/* backend state (EPT root, ...) */
 };
 
@@ -129,7 +139,28 @@ struct minivm_vcpu {
 	struct minivm_cpuid_entry *cpuid;
 	u32 cpuid_nent;
 	struct minivm_msr_state msrs;
+
+	/*
+	 * The in-kernel local APIC (lapic.c), when the VM has an irqchip.
+	 * Its register model is the vCPU thread's (under @mutex); other
+	 * threads only post interrupts to it and kick the vCPU.
+	 */
+	struct minivm_lapic *apic;
+	/*
+	 * For kicks (lapic.c): @mode is IN_GUEST from just before VM entry
+	 * (interrupts off) to just after the exit, on CPU @cpu. Written by
+	 * the vCPU thread only, read by any thread that kicks it.
+	 */
+	int mode;
+	int cpu;
+	/* HLT with interrupts enabled: the thread sleeps here (lapic.c). */
+	wait_queue_head_t wait;
+	bool halted;			/* under @mutex */
 };
+
+/* minivm_vcpu.mode */
+#define MINIVM_OUTSIDE_GUEST	0
+#define MINIVM_IN_GUEST		1
 
 /*
  * What a backend provides. Every callback except the two hardware ones is
@@ -213,6 +244,8 @@ struct minivm_backend_ops {
 			   const struct minivm_vcpu_events *ev);
 	/* CR0.PE as the guest sees it (error codes need protected mode). */
 	bool (*protected_mode)(struct minivm_vcpu *vcpu);
+	/* The guest's TSC now (host TSC + offset), for TSC-deadline. */
+	u64 (*guest_tsc)(struct minivm_vcpu *vcpu);
 };
 
 extern const struct minivm_backend_ops *minivm_backend;
@@ -259,6 +292,8 @@ void minivm_cpuid(struct minivm_vcpu *vcpu, u32 function, u32 index,
 u64 minivm_guest_supported_xcr0(struct minivm_vcpu *vcpu);
 /* What minivm can give any guest on this host (XCR0 bits). */
 extern u64 minivm_supported_xcr0;
+/* The guest's crystal clock (CPUID 0x15) and APIC timer, in Hz. */
+u32 minivm_crystal_hz(u32 *ratio);
 /* Set by the backend before minivm_cpuid_init(): RDTSCP/RDPID work. */
 extern bool minivm_cpuid_rdtscp;
 
@@ -277,6 +312,53 @@ static inline bool minivm_exception_has_error_code(unsigned int vector)
 	return vector == 8 || (vector >= 10 && vector <= 14) || vector == 17 ||
 	       vector == 21;
 }
+
+/* irqchip.c: the VM's I/O APIC and interrupt routing */
+long minivm_create_irqchip(struct minivm *vm);
+void minivm_irqchip_free(struct minivm *vm);
+long minivm_irq_line(struct minivm *vm, void __user *argp);
+/*
+ * Deliver an interrupt message (an I/O APIC entry or an IPI) to the vCPUs
+ * that @dest names (0xff physical: all). Sleeps (vcpus_lock).
+ */
+bool minivm_deliver_irq(struct minivm *vm, u32 dest, bool logical, u8 vector,
+			u8 delivery_mode, bool level);
+void minivm_ioapic_eoi(struct minivm *vm, u8 vector);
+
+/* lapic.c: the vCPU's local APIC */
+int minivm_lapic_create(struct minivm_vcpu *vcpu);
+void minivm_lapic_free(struct minivm_vcpu *vcpu);
+/* Post @vector (or an NMI) from any thread, and kick the vCPU. */
+void minivm_lapic_post(struct minivm_vcpu *vcpu, u8 vector, bool level);
+void minivm_lapic_post_nmi(struct minivm_vcpu *vcpu);
+bool minivm_lapic_match(struct minivm_vcpu *vcpu, u32 dest, bool logical);
+void minivm_vcpu_kick(struct minivm_vcpu *vcpu);
+/*
+ * The backend's side, on the vCPU thread. Before entry: sync() moves
+ * posted interrupts and timer expiries into the APIC (may sleep);
+ * has_work() says whether something arrived after that (checked again
+ * with interrupts off, once mode is IN_GUEST); pending() is the vector
+ * to inject (-1: none) and ack() tells the APIC the CPU took it.
+ */
+void minivm_lapic_sync(struct minivm_vcpu *vcpu);
+bool minivm_lapic_has_work(struct minivm_vcpu *vcpu);
+int minivm_lapic_pending(struct minivm_vcpu *vcpu);
+void minivm_lapic_ack(struct minivm_vcpu *vcpu, u8 vector);
+bool minivm_lapic_take_nmi(struct minivm_vcpu *vcpu);
+/* Guest accesses: the APIC page, CR8, IA32_TSC_DEADLINE. */
+bool minivm_irqchip_mmio(struct minivm_vcpu *vcpu, u64 gpa, void *data,
+			 unsigned int len, bool write);
+u8 minivm_lapic_get_cr8(struct minivm_vcpu *vcpu);
+void minivm_lapic_set_cr8(struct minivm_vcpu *vcpu, u8 cr8);
+u64 minivm_lapic_get_tscdeadline(struct minivm_vcpu *vcpu);
+void minivm_lapic_set_tscdeadline(struct minivm_vcpu *vcpu, u64 tsc);
+/*
+ * A halted vCPU (vcpu->halted: HLT with interrupts enabled): sleep until
+ * an interrupt is due (which clears halted) or a signal arrives.
+ */
+void minivm_vcpu_block(struct minivm_vcpu *vcpu);
+bool minivm_ioapic_mmio(struct minivm *vm, u64 gpa, void *data,
+			unsigned int len, bool write);
 
 /* vmx/ */
 const struct minivm_backend_ops *minivm_vmx_probe(void);

@@ -52,7 +52,7 @@ static const u32 generic_msrs[] = {
 	0x208, 0x209, 0x20a, 0x20b, 0x20c, 0x20d, 0x20e, 0x20f,
 	MSR_IA32_MCG_CAP, MSR_IA32_MCG_STATUS,
 	MSR_IA32_FEAT_CTL, MSR_IA32_UCODE_REV, MSR_IA32_PLATFORM_ID,
-	MSR_PLATFORM_INFO,
+	MSR_PLATFORM_INFO, MSR_IA32_TSC_DEADLINE,
 };
 
 void minivm_msrs_reset(struct minivm_vcpu *vcpu)
@@ -114,6 +114,10 @@ int minivm_get_msr(struct minivm_vcpu *vcpu, u32 index, u64 *data)
 	case MSR_IA32_APICBASE:
 		*data = m->apic_base;
 		return 0;
+	case MSR_IA32_TSC_DEADLINE:
+		/* Without an in-kernel APIC: reads 0, writes ignored (KVM) */
+		*data = vcpu->apic ? minivm_lapic_get_tscdeadline(vcpu) : 0;
+		return 0;
 	case MSR_IA32_MISC_ENABLE:
 		*data = m->misc_enable;
 		return 0;
@@ -168,6 +172,10 @@ int minivm_set_msr(struct minivm_vcpu *vcpu, u32 index, u64 data, bool host)
 		if (!minivm_apic_base_valid(data))
 			return -EINVAL;
 		m->apic_base = data;
+		return 0;
+	case MSR_IA32_TSC_DEADLINE:
+		if (vcpu->apic)
+			minivm_lapic_set_tscdeadline(vcpu, data);
 		return 0;
 	case MSR_IA32_MISC_ENABLE:
 		/* The "unavailable" bits are facts, not settings. */

@@ -55,6 +55,10 @@ static int minivm_vcpu_run(struct minivm_vcpu *vcpu)
 			ret = -EIO;
 			break;
 		}
+		if (vcpu->halted) {
+			minivm_vcpu_block(vcpu);
+			continue;
+		}
 		ret = minivm_backend->vcpu_run_once(vcpu);
 		if (ret > 0)
 			cond_resched();
@@ -138,6 +142,8 @@ static long get_set_regs(struct minivm_vcpu *vcpu, unsigned int ioctl,
 		return -EINVAL;
 	regs.rflags |= X86_EFLAGS_FIXED;
 	minivm_backend->set_regs(vcpu, &regs);
+	/* New registers: whatever HLT the vCPU sat in is over. */
+	vcpu->halted = false;
 	return 0;
 }
 
@@ -309,6 +315,13 @@ static long minivm_vcpu_ioctl_locked(struct minivm_vcpu *vcpu,
 	case MINIVM_GET_VCPU_EVENTS:
 	case MINIVM_SET_VCPU_EVENTS:
 		return get_set_events(vcpu, ioctl, argp);
+	case MINIVM_NMI:
+		if (arg)
+			return -EINVAL;
+		if (!vcpu->apic)
+			return -ENXIO;
+		minivm_lapic_post_nmi(vcpu);
+		return 0;
 	default:
 		return -ENOTTY;
 	}
@@ -374,6 +387,7 @@ static int minivm_vcpu_mmap(struct file *filp, struct vm_area_struct *vma)
 
 static void minivm_vcpu_destroy(struct minivm_vcpu *vcpu)
 {
+	minivm_lapic_free(vcpu);
 	minivm_backend->vcpu_free(vcpu);
 	minivm_vcpu_cpuid_free(vcpu);
 	free_page((unsigned long)vcpu->run);
@@ -417,6 +431,8 @@ int minivm_create_vcpu(struct minivm *vm, unsigned long id)
 	vcpu->vm = vm;
 	vcpu->id = id;
 	mutex_init(&vcpu->mutex);
+	init_waitqueue_head(&vcpu->wait);
+	vcpu->cpu = -1;
 	minivm_msrs_reset(vcpu);
 
 	ret = -ENOMEM;
@@ -436,6 +452,12 @@ int minivm_create_vcpu(struct minivm *vm, unsigned long id)
 	ret = -EEXIST;
 	if (vm->vcpus[id])
 		goto err_unlock;
+	/* Under vcpus_lock: MINIVM_CREATE_IRQCHIP checks for vCPUs there. */
+	if (vm->irqchip) {
+		ret = minivm_lapic_create(vcpu);
+		if (ret)
+			goto err_unlock;
+	}
 
 	/*
 	 * Take the VM reference before the fd exists: userspace may close
@@ -457,6 +479,7 @@ int minivm_create_vcpu(struct minivm *vm, unsigned long id)
 err_unlock:
 	mutex_unlock(&vm->vcpus_lock);
 err_free_backend:
+	minivm_lapic_free(vcpu);
 	minivm_backend->vcpu_free(vcpu);
 err_free_cpuid:
 	minivm_vcpu_cpuid_free(vcpu);

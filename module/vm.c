@@ -26,6 +26,7 @@ static void minivm_vm_release(struct kref *ref)
 	struct minivm *vm = container_of(ref, struct minivm, ref);
 
 	minivm_backend->vm_destroy(vm);
+	minivm_irqchip_free(vm);
 	minivm_free_memslots(vm);
 	minivm_hardware_put();
 	mmdrop(vm->mm);
@@ -84,6 +85,12 @@ static long minivm_vm_ioctl(struct file *filp, unsigned int ioctl,
 		return minivm_check_extension(arg);
 	case MINIVM_ENABLE_CAP:
 		return minivm_enable_cap(vm, (void __user *)arg);
+	case MINIVM_CREATE_IRQCHIP:
+		if (arg)
+			return -EINVAL;
+		return minivm_create_irqchip(vm);
+	case MINIVM_IRQ_LINE:
+		return minivm_irq_line(vm, (void __user *)arg);
 	default:
 		return -ENOTTY;
 	}

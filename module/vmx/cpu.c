@@ -28,7 +28,8 @@ static DEFINE_PER_CPU(bool, in_vmx_operation);
  * control the CPU cannot set makes the probe fail; see adjust_controls().
  */
 #define PIN_REQUIRED	(PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING)
-#define PIN_OPTIONAL	(PIN_BASED_VMX_PREEMPTION_TIMER)
+/* Virtual NMIs: the CPU tracks the guest's NMI blocking (NMI window). */
+#define PIN_OPTIONAL	(PIN_BASED_VMX_PREEMPTION_TIMER | PIN_BASED_VIRTUAL_NMIS)
 /*
  * CR8 accesses must exit: without a TPR shadow, a 64-bit guest's MOV to
  * CR8 would write the host's APIC task priority.
@@ -131,6 +132,18 @@ bool vmx_probe_caps(void)
 			     MSR_IA32_VMX_TRUE_ENTRY_CTLS :
 			     MSR_IA32_VMX_ENTRY_CTLS, &vmx_caps.entry_ctls))
 		return false;
+
+	/*
+	 * The window exits are switched on and off per entry (irq.c): only
+	 * remember whether they may be set. Interrupt-window exiting exists
+	 * on every VMX CPU; NMI-window exiting needs virtual NMIs.
+	 */
+	rdmsr(true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS :
+	      MSR_IA32_VMX_PROCBASED_CTLS, lo, hi);
+	if (!(hi & CPU_BASED_INTR_WINDOW_EXITING))
+		return false;
+	vmx_caps.nmi_window = (hi & CPU_BASED_NMI_WINDOW_EXITING) &&
+			      (vmx_caps.pin_ctls & PIN_BASED_VIRTUAL_NMIS);
 
 	/* PAT in the VMCS only with all three controls, else emulated. */
 	vmx_caps.pat = (vmx_caps.exit_ctls & EXIT_OPTIONAL) == EXIT_OPTIONAL &&

@@ -24,6 +24,22 @@ void skip_instruction(void)
 {
 	vmcs_writel(GUEST_RIP, vmcs_readl(GUEST_RIP) +
 		    vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
+	vmx_clear_interrupt_shadow();
+}
+
+/*
+ * An STI or MOV SS shadow covers only the next instruction: once we have
+ * completed that instruction for the guest, the shadow is over (else an
+ * "STI; HLT" would keep interrupts blocked after the HLT).
+ */
+void vmx_clear_interrupt_shadow(void)
+{
+	u32 state = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
+
+	if (state & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS))
+		vmcs_write32(GUEST_INTERRUPTIBILITY_INFO,
+			     state & ~(GUEST_INTR_STATE_STI |
+				       GUEST_INTR_STATE_MOV_SS));
 }
 
 /* The guest did something minivm cannot handle: the VM is dead. */
@@ -76,12 +92,6 @@ static int handle_triple_fault(struct vmx_vcpu *vmx, u32 exit_reason)
 	return 0;
 }
 
-static int handle_hlt(struct vmx_vcpu *vmx, u32 exit_reason)
-{
-	skip_instruction();
-	vmx->vcpu->run->exit_reason = MINIVM_EXIT_HLT;
-	return 0;
-}
 
 
 /* Exit qualification for I/O instructions (SDM Vol. 3, Table 28-5). */
@@ -235,7 +245,7 @@ static int handle_cr(struct vmx_vcpu *vmx, u32 exit_reason)
 	case CR_ACCESS_MOV_FROM:
 		if (CR_NUM(qual) != 8)
 			goto unhandled;
-		gpr_write(vmx, CR_GPR(qual), vmx->cr8);
+		gpr_write(vmx, CR_GPR(qual), vmx_get_cr8(vmx));
 		ok = true;
 		break;
 	case CR_ACCESS_MOV_TO:
@@ -250,7 +260,7 @@ static int handle_cr(struct vmx_vcpu *vmx, u32 exit_reason)
 		case 8:
 			ok = val <= 15;
 			if (ok)
-				vmx->cr8 = val;
+				vmx_set_cr8(vmx, val);
 			break;
 		default:
 			goto unhandled;
@@ -460,8 +470,10 @@ static const exit_handler_t vmx_exit_handlers[] = {
 	[EXIT_REASON_EXCEPTION_NMI]	= handle_host_event,
 	[EXIT_REASON_EXTERNAL_INTERRUPT] = handle_host_event,
 	[EXIT_REASON_TRIPLE_FAULT]	= handle_triple_fault,
+	[EXIT_REASON_INTERRUPT_WINDOW]	= vmx_handle_window,
+	[EXIT_REASON_NMI_WINDOW]	= vmx_handle_window,
 	[EXIT_REASON_CPUID]		= handle_cpuid,
-	[EXIT_REASON_HLT]		= handle_hlt,
+	[EXIT_REASON_HLT]		= vmx_handle_hlt,
 	[EXIT_REASON_INVD]		= handle_nop,
 	[EXIT_REASON_RDPMC]		= handle_rdpmc,
 	[EXIT_REASON_VMCALL]		= handle_ud,

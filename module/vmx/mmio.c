@@ -63,6 +63,10 @@ static int mmio_read(void *opaque, u64 gpa, void *buf, unsigned int len)
 {
 	struct mmio_state *st = opaque;
 
+	/* the in-kernel APIC and I/O APIC answer without userspace */
+	if (minivm_irqchip_mmio(st->vmx->vcpu, gpa, buf, len, false))
+		return X86EMU_OK;
+
 	if (st->cached && st->cached_gpa == gpa && st->cached_len == len) {
 		memcpy(buf, st->cached_data, len);
 		st->cached = false;	/* one answer for one read */
@@ -79,6 +83,8 @@ static int mmio_write(void *opaque, u64 gpa, const void *buf,
 {
 	struct mmio_state *st = opaque;
 
+	if (minivm_irqchip_mmio(st->vmx->vcpu, gpa, (void *)buf, len, true))
+		return X86EMU_OK;
 	st->wrote = true;
 	st->gpa = gpa;
 	st->len = len;
@@ -144,6 +150,9 @@ static void commit_ctxt(struct vmx_vcpu *vmx, const struct x86_emu_ctxt *c)
 	for (i = 0; i < VCPU_NR_GPRS; i++)
 		vmx->regs[i] = c->gpr[i];
 	vmcs_writel(GUEST_RSP, c->gpr[VCPU_RSP]);
+	/* a REP string instruction that stays on its RIP is not done yet */
+	if (vmcs_readl(GUEST_RIP) != c->rip)
+		vmx_clear_interrupt_shadow();
 	vmcs_writel(GUEST_RIP, c->rip);
 	vmcs_writel(GUEST_RFLAGS, c->rflags);
 }

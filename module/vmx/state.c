@@ -313,7 +313,7 @@ void vmx_get_sregs(struct minivm_vcpu *vcpu, struct minivm_sregs *sregs)
 	sregs->cr3 = vmcs_readl(GUEST_CR3);
 	sregs->cr4 = vmx_guest_cr4();
 	sregs->efer = vmcs_read64(GUEST_IA32_EFER);
-	sregs->cr8 = vmx->cr8;
+	sregs->cr8 = vmx_get_cr8(vmx);
 }
 
 /*
@@ -345,7 +345,7 @@ int vmx_set_sregs(struct minivm_vcpu *vcpu, const struct minivm_sregs *sregs)
 	vmcs_writel(GUEST_IDTR_BASE, sregs->idt.base);
 	vmcs_write32(GUEST_IDTR_LIMIT, sregs->idt.limit);
 	vmx->cr2 = sregs->cr2;
-	vmx->cr8 = sregs->cr8;
+	vmx_set_cr8(vmx, sregs->cr8);
 	vmcs_writel(GUEST_CR3, sregs->cr3);
 	/* Events queued for the old state belong to the state replaced. */
 	drop_stale_events();

@@ -178,7 +178,8 @@ static void setup_controls(struct vmx_vcpu *vmx)
 	if (vmx_caps.pin_ctls & PIN_BASED_VMX_PREEMPTION_TIMER)
 		vmcs_write32(VMX_PREEMPTION_TIMER_VALUE,
 			     vmx_caps.preemption_timer);
-	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, vmx_caps.proc_ctls);
+	vmx->proc_ctls = vmx_caps.proc_ctls;
+	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, vmx->proc_ctls);
 	vmcs_write32(SECONDARY_VM_EXEC_CONTROL, vmx_caps.proc_ctls2);
 	vmcs_write32(VM_EXIT_CONTROLS, vmx_caps.exit_ctls);
 	vmcs_write32(VM_ENTRY_CONTROLS, vmx_caps.entry_ctls);

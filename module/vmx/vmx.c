@@ -253,6 +253,7 @@ static int vmx_vcpu_run_once(struct minivm_vcpu *vcpu)
 	bool xcr0_switched, dr_switched;
 	int failed, cpu;
 
+	minivm_lapic_sync(vcpu);
 	preempt_disable();
 	cpu = smp_processor_id();
 	if (vmx->cpu != cpu) {
@@ -262,6 +263,19 @@ static int vmx_vcpu_run_once(struct minivm_vcpu *vcpu)
 	}
 
 	local_irq_disable();
+	/*
+	 * From here a kick (../lapic.c) sends this CPU an IPI, which exits
+	 * the guest at once; what was posted before, has_work() sees.
+	 */
+	WRITE_ONCE(vcpu->cpu, cpu);
+	smp_store_mb(vcpu->mode, MINIVM_IN_GUEST);
+	if (minivm_lapic_has_work(vcpu)) {
+		WRITE_ONCE(vcpu->mode, MINIVM_OUTSIDE_GUEST);
+		local_irq_enable();
+		preempt_enable();
+		return 1;
+	}
+	vmx_inject_interrupts(vmx);
 	if (test_thread_flag(TIF_NEED_FPU_LOAD))
 		switch_fpu_return();
 	vmx_update_host_state(vmx);
@@ -295,6 +309,7 @@ static int vmx_vcpu_run_once(struct minivm_vcpu *vcpu)
 		    INTR_TYPE_NMI_INTR)
 			asm volatile("int $2");
 	}
+	WRITE_ONCE(vcpu->mode, MINIVM_OUTSIDE_GUEST);
 	/* A pending host interrupt (external-interrupt exit) is taken here. */
 	local_irq_enable();
 	preempt_enable();
@@ -353,6 +368,7 @@ static const struct minivm_backend_ops vmx_ops = {
 	.get_events		= vmx_get_events,
 	.set_events		= vmx_set_events,
 	.protected_mode		= vmx_protected_mode,
+	.guest_tsc		= vmx_guest_tsc,
 };
 
 const struct minivm_backend_ops *minivm_vmx_probe(void)

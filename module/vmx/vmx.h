@@ -35,6 +35,7 @@ struct vmx_caps {
 	u32 preemption_timer;	/* VMCS value for VMX_GUEST_SLICE_US, or 0 */
 	bool pat;		/* VM entry/exit load and save IA32_PAT */
 	bool rdtscp;		/* the guest may run RDTSCP/RDPID */
+	bool nmi_window;	/* NMI-window exiting (with virtual NMIs) */
 	u64 host_xcr0;		/* XCR0 as the host kernel set it */
 	u64 arch_capabilities;	/* what the guest reads, 0 if hidden */
 };
@@ -99,6 +100,8 @@ struct vmx_vcpu {
 	bool launched;		/* VMRESUME, not VMLAUNCH, for the next entry */
 
 	unsigned long regs[VCPU_NR_GPRS];	/* guest GPRs, see enum vmx_gpr */
+	u32 proc_ctls;		/* CPU_BASED_VM_EXEC_CONTROL as in the VMCS */
+	bool nmi_pending;	/* an NMI to inject once not blocked (irq.c) */
 	unsigned long cr2;			/* not switched by hardware */
 
 	enum vmx_pending pending;
@@ -213,6 +216,14 @@ void vmx_set_debugregs(struct minivm_vcpu *vcpu,
 /* mmio.c: MMIO and string I/O through the instruction emulator */
 int vmx_handle_mmio(struct vmx_vcpu *vmx, u64 gpa);
 int vmx_complete_mmio(struct vmx_vcpu *vmx);
+/* irq.c */
+void vmx_inject_interrupts(struct vmx_vcpu *vmx);
+int vmx_handle_window(struct vmx_vcpu *vmx, u32 exit_reason);
+int vmx_handle_hlt(struct vmx_vcpu *vmx, u32 exit_reason);
+unsigned long vmx_get_cr8(struct vmx_vcpu *vmx);
+void vmx_set_cr8(struct vmx_vcpu *vmx, unsigned long cr8);
+u64 vmx_guest_tsc(struct minivm_vcpu *vcpu);
+
 int vmx_handle_string_io(struct vmx_vcpu *vmx, unsigned int port,
 			 unsigned int size, bool in);
 int vmx_complete_ins(struct vmx_vcpu *vmx);
@@ -225,6 +236,7 @@ int vmx_complete_ins(struct vmx_vcpu *vmx);
 int vmx_handle_exit(struct vmx_vcpu *vmx, u32 exit_reason);
 int vmx_complete_pending(struct vmx_vcpu *vmx);
 void skip_instruction(void);
+void vmx_clear_interrupt_shadow(void);
 int internal_error(struct vmx_vcpu *vmx, u32 suberror, u32 exit_reason);
 
 /* vmenter.S: 0 after a VM exit, 1 if VMLAUNCH/VMRESUME failed */

@@ -114,7 +114,7 @@ TEST_F(cpu, cpuid_hypervisor_leaf_and_no_vmx)
 
 	self->vm = vm_create_64(&self->vcpu, guest_cpuid_main);
 	ASSERT_RUN_UCALL(self->vcpu, &uc, UCALL_SYNC);
-	EXPECT_EQ(MINIVM_CPUID_SIGNATURE + 1, uc.args[0]);
+	EXPECT_EQ(MINIVM_CPUID_TIMING, uc.args[0]);
 	ASSERT_RUN_UCALL(self->vcpu, &uc, UCALL_SYNC);
 	EXPECT_EQ(((uint64_t)MINIVM_CPUID_SIGNATURE_ECX << 32) |
 		  MINIVM_CPUID_SIGNATURE_EBX, uc.args[0]);

@@ -60,12 +60,15 @@
 #define MINIVM_CAP_DEBUGREGS		13 /* 1: GET/SET_DEBUGREGS */
 #define MINIVM_CAP_VCPU_EVENTS		14 /* 1: GET/SET_VCPU_EVENTS (exceptions) */
 #define MINIVM_CAP_STRING_IO		15 /* 1: INS/OUTS exit with io.count > 1 */
+#define MINIVM_CAP_IRQCHIP		16 /* 1: CREATE_IRQCHIP, IRQ_LINE, NMI */
 
 /* ---- VM ioctls ---- */
 #define MINIVM_CREATE_VCPU		_IO(MINIVMIO, 0x41) /* arg: vCPU id */
 #define MINIVM_SET_USER_MEMORY_REGION	_IOW(MINIVMIO, 0x46, \
 					     struct minivm_userspace_memory_region)
 #define MINIVM_ENABLE_CAP		_IOW(MINIVMIO, 0x47, struct minivm_enable_cap)
+#define MINIVM_CREATE_IRQCHIP		_IO(MINIVMIO, 0x60) /* arg: 0 */
+#define MINIVM_IRQ_LINE			_IOW(MINIVMIO, 0x61, struct minivm_irq_level)
 
 /* ---- vCPU ioctls ---- */
 #define MINIVM_RUN			_IO(MINIVMIO, 0x80)
@@ -85,6 +88,7 @@
 #define MINIVM_SET_DEBUGREGS		_IOW(MINIVMIO, 0x8e, struct minivm_debugregs)
 #define MINIVM_GET_VCPU_EVENTS		_IOR(MINIVMIO, 0x8f, struct minivm_vcpu_events)
 #define MINIVM_SET_VCPU_EVENTS		_IOW(MINIVMIO, 0x90, struct minivm_vcpu_events)
+#define MINIVM_NMI			_IO(MINIVMIO, 0x91) /* arg: 0 */
 
 /*
  * MINIVM_SET_USER_MEMORY_REGION: map [guest_phys_addr, +memory_size) onto
@@ -216,8 +220,13 @@ struct minivm_cpuid {
 	struct minivm_cpuid_entry entries[];
 };
 
-/* The minivm hypervisor leaves (CPUID 0x40000000: max leaf, "MiniVMMiniVM"). */
+/*
+ * The minivm hypervisor leaves: 0x40000000 (EAX the max leaf,
+ * "MiniVMMiniVM"), 0x40000001 (features, none yet), and the timing leaf
+ * 0x40000010 (EAX the TSC frequency, EBX the APIC timer's, in kHz).
+ */
 #define MINIVM_CPUID_SIGNATURE		0x40000000
+#define MINIVM_CPUID_TIMING		0x40000010
 #define MINIVM_CPUID_SIGNATURE_EBX	0x696e694d /* "Mini" */
 #define MINIVM_CPUID_SIGNATURE_ECX	0x4d4d5756 /* "VMMi" */
 #define MINIVM_CPUID_SIGNATURE_EDX	0x4d56696e /* "niVM" */
@@ -229,6 +238,20 @@ struct minivm_cpuid {
  */
 struct minivm_xsave {
 	__u32 region[1024];
+};
+
+/*
+ * MINIVM_IRQ_LINE (VM fd, after MINIVM_CREATE_IRQCHIP): drive pin @irq
+ * (0..MINIVM_IOAPIC_PINS - 1) of the in-kernel I/O APIC to @level (0 or
+ * 1). An edge-triggered pin interrupts on 0 -> 1, a level-triggered one
+ * while it is 1 (and again after the guest's EOI if it still is).
+ */
+#define MINIVM_IOAPIC_PINS	24
+#define MINIVM_IOAPIC_GPA	0xfec00000ULL
+#define MINIVM_LAPIC_GPA	0xfee00000ULL
+struct minivm_irq_level {
+	__u32 irq;
+	__u32 level;
 };
 
 /* Extended control registers (vCPU GET/SET_XCRS): today only XCR0. */

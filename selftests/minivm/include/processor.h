@@ -98,6 +98,9 @@
  * returning is a guest assertion failure.
  */
 struct minivm_vm *vm_create_64(struct minivm_vcpu **vcpu, void *guest_code);
+/* The same with the in-kernel irqchip (MINIVM_CREATE_IRQCHIP first). */
+struct minivm_vm *vm_create_64_irqchip(struct minivm_vcpu **vcpu,
+				       void *guest_code);
 /* The 64-bit sregs vm_create_64() sets (for tests that change them). */
 void vcpu_init_sregs_64(struct minivm_vcpu *vcpu);
 void vcpu_set_rip(struct minivm_vcpu *vcpu, uint64_t rip);

@@ -8,6 +8,8 @@
 #include <link.h>
 #include <sys/auxv.h>
 
+#include <sys/ioctl.h>
+
 #include "processor.h"
 
 extern const uint8_t minivm_idt_stubs[];
@@ -196,11 +198,15 @@ void vm_handle_exception(struct minivm_vm *vm, uint8_t vector, bool report,
 	write_guest_global(vm, guest_exc_fixup[vector], fixup_rip);
 }
 
-struct minivm_vm *vm_create_64(struct minivm_vcpu **vcpu, void *guest_code)
+static struct minivm_vm *create_64(struct minivm_vcpu **vcpu,
+				   void *guest_code, bool irqchip)
 {
 	struct minivm_vm *vm = vm_create_barebones();
 	struct minivm_regs regs;
 
+	if (irqchip)
+		MINIVM_CHECK(ioctl(vm->fd, MINIVM_CREATE_IRQCHIP, 0) == 0,
+			     "MINIVM_CREATE_IRQCHIP");
 	vm_add_memory(vm, 0, 0, VM64_MEM_SIZE);
 	load_self_image(vm);
 	setup_page_tables(vm);
@@ -217,4 +223,15 @@ struct minivm_vm *vm_create_64(struct minivm_vcpu **vcpu, void *guest_code)
 	regs.rflags = 2;
 	vcpu_set_regs(*vcpu, &regs);
 	return vm;
+}
+
+struct minivm_vm *vm_create_64(struct minivm_vcpu **vcpu, void *guest_code)
+{
+	return create_64(vcpu, guest_code, false);
+}
+
+struct minivm_vm *vm_create_64_irqchip(struct minivm_vcpu **vcpu,
+				       void *guest_code)
+{
+	return create_64(vcpu, guest_code, true);
 }
