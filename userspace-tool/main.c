@@ -18,7 +18,7 @@
 #include "debug-exit.h"
 #include "exitcode.h"
 #include "ioport.h"
-#include "loader.h"
+#include "boot/flat.h"
 #include "options.h"
 #include "uart8250.h"
 #include "util.h"

@@ -5,7 +5,7 @@
 #include <getopt.h>
 #include <stdio.h>
 
-#include "loader.h"
+#include "boot/flat.h"
 #include "options.h"
 #include "size.h"
 

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "exitcode.h"
-#include "loader.h"
+#include "boot/flat.h"
 #include "size.h"
 #include "util.h"
 #include "vm-setup.h"

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "loader.h"
+#include "boot/flat.h"
 #include "test.h"
 
 #define MEM_SIZE	(FLAT_LOAD_ADDR + 0x2000)	/* 8K of room */

@@ -2,7 +2,7 @@
 /* The command line parser. */
 #include <stdarg.h>
 
-#include "loader.h"
+#include "boot/flat.h"
 #include "options.h"
 #include "test.h"
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef MINIVM_RUN_LOADER_H
-#define MINIVM_RUN_LOADER_H
+#ifndef MINIVM_RUN_BOOT_FLAT_H
+#define MINIVM_RUN_BOOT_FLAT_H
 
 #include <stdint.h>
 
@@ -57,4 +57,4 @@ int flat_load_fd(int fd, void *mem, uint64_t mem_size, uint64_t *loaded);
 void flat_init_regs(struct minivm_regs *regs);
 void flat_init_sregs(struct minivm_sregs *sregs);
 
-#endif /* MINIVM_RUN_LOADER_H */
+#endif /* MINIVM_RUN_BOOT_FLAT_H */

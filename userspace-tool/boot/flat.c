@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The flat-binary loader: a raw real-mode image, no header, entered at
- * its first byte (see loader.h for the layout and why).
+ * its first byte (see flat.h for the layout and why).
  */
 #include <errno.h>
 #include <limits.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "loader.h"
+#include "flat.h"
 
 uint64_t flat_room(uint64_t mem_size)
 {
