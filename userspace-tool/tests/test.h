@@ -77,6 +77,9 @@ extern const struct test loader_tests[];
 extern const struct test exitcode_tests[];
 extern const struct test exits_tests[];
 extern const struct test vmm_tests[];
+extern const struct test accel_minivm_tests[];
+extern const struct test boot_tests[];
+extern const struct test guest_mem_tests[];
 
 /* The directory holding the test binaries (tests/ of the build tree). */
 extern char test_dir[];

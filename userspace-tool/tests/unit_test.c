@@ -17,7 +17,10 @@ static const struct test *const suites[] = {
 	uart_tests,
 	debug_exit_tests,
 	loader_tests,
+	boot_tests,
+	guest_mem_tests,
 	exitcode_tests,
+	accel_minivm_tests,
 	exits_tests,
 	vmm_tests,
 };
