@@ -141,7 +141,7 @@ int main(int argc, char *argv[])
 	/* A closed pipe must end in a write error, not kill the VMM. */
 	signal(SIGPIPE, SIG_IGN);
 
-	vm_init(&vm, accel_find("minivm"));
+	vm_init(&vm, accel_find(opts.accel));
 	vm_alloc_mem(&vm, opts.mem_size, false);
 	load_flat(&vm, opts.image, &cpu);
 

@@ -4,6 +4,7 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "boot/flat.h"
 #include "options.h"
@@ -16,6 +17,7 @@ const char options_usage[] =
 "The image is loaded at guest-physical 0x10000 and entered at 1000:0000\n"
 "with DS=ES=FS=GS=SS=0x1000 and SP=0. COM1 (0x3f8) output goes to stdout.\n"
 "\n"
+"      --accel=NAME   run on minivm (/dev/minivm, the default) or kvm (/dev/kvm)\n"
 "  -m, --memory=SIZE  guest memory: bytes, or a number with a K, M or G\n"
 "                     suffix; a multiple of 4K from 128K to 64G (default 16M)\n"
 "  -v, --verbose      trace every exit on stderr\n"
@@ -28,7 +30,7 @@ const char options_usage[] =
 "  64          bad command line\n"
 "  65          image empty or larger than guest memory above 0x10000\n"
 "  66          cannot open or read the image\n"
-"  69          cannot open /dev/minivm (is minivm.ko loaded?)\n"
+"  69          cannot open /dev/minivm (is minivm.ko loaded?) or /dev/kvm\n"
 "  70          the guest crashed (triple fault, failed entry, internal error)\n"
 "  71          system or ioctl error, minivm API version mismatch\n"
 "minivm-run's own errors print one line on stderr starting with \"minivm-run: \";\n"
@@ -36,7 +38,13 @@ const char options_usage[] =
 "SIGINT or SIGTERM stops the guest, and minivm-run dies of that signal.\n"
 "See Documentation/minivm-run.rst.\n";
 
+/* getopt values of the options that have no short form. */
+enum {
+	OPT_ACCEL = 256,
+};
+
 static const struct option long_options[] = {
+	{ "accel",	required_argument,	NULL, OPT_ACCEL },
 	{ "memory",	required_argument,	NULL, 'm' },
 	{ "verbose",	no_argument,		NULL, 'v' },
 	{ "help",	no_argument,		NULL, 'h' },
@@ -90,6 +98,18 @@ static void unknown_option(const char *last, char *err, size_t errlen)
 	snprintf(err, errlen, "unknown option '-%c' (see --help)", optopt);
 }
 
+/* getopt_long() returns ':' for an option whose argument is missing. */
+static void missing_argument(char *err, size_t errlen)
+{
+	switch (optopt) {
+	case OPT_ACCEL:
+		snprintf(err, errlen, "option --accel needs a NAME argument (minivm or kvm)");
+		break;
+	default:
+		snprintf(err, errlen, "option -m/--memory needs a SIZE argument (see --help)");
+	}
+}
+
 enum options_action options_parse(int argc, char *argv[], struct options *opts,
 				  char *err, size_t errlen)
 {
@@ -98,6 +118,7 @@ enum options_action options_parse(int argc, char *argv[], struct options *opts,
 
 	*opts = (struct options) {
 		.mem_size = GUEST_MEM_DEFAULT,
+		.accel = "minivm",
 	};
 
 	/* 0, not 1: makes glibc reinitialise getopt fully. */
@@ -115,6 +136,14 @@ enum options_action options_parse(int argc, char *argv[], struct options *opts,
 				return OPTIONS_ERROR;
 			}
 			break;
+		case OPT_ACCEL:
+			if (strcmp(optarg, "minivm") && strcmp(optarg, "kvm")) {
+				snprintf(err, errlen,
+					 "unknown accelerator '%s': use minivm or kvm", optarg);
+				return OPTIONS_ERROR;
+			}
+			opts->accel = optarg;
+			break;
 		case 'v':
 			opts->verbose = true;
 			break;
@@ -123,7 +152,7 @@ enum options_action options_parse(int argc, char *argv[], struct options *opts,
 		case 'V':
 			return OPTIONS_VERSION;
 		case ':':
-			snprintf(err, errlen, "option -m/--memory needs a SIZE argument (see --help)");
+			missing_argument(err, errlen);
 			return OPTIONS_ERROR;
 		default:
 			unknown_option(argv[optind - 1], err, errlen);

@@ -11,6 +11,7 @@
 struct options {
 	uint64_t mem_size;	/* bytes of guest memory */
 	const char *image;	/* the flat binary to run */
+	const char *accel;	/* "minivm" or "kvm" */
 	bool verbose;		/* trace exits on stderr */
 };
 

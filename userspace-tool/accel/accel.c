@@ -7,6 +7,7 @@
 
 static const struct accel_ops *const accels[] = {
 	&minivm_accel_ops,
+	&kvm_accel_ops,
 };
 
 const struct accel_ops *accel_find(const char *name)

@@ -39,6 +39,19 @@ static void options_defaults(void)
 	CHECK_HEX(opts.mem_size, GUEST_MEM_DEFAULT);
 	CHECK_HEX(GUEST_MEM_DEFAULT, 16ULL << 20);
 	CHECK(!opts.verbose);
+	CHECK_STR(opts.accel, "minivm");
+}
+
+static void options_accel(void)
+{
+	CHECK_INT(parse("minivm-run", "--accel", "kvm", "g.bin", NULL), OPTIONS_RUN);
+	CHECK_STR(opts.accel, "kvm");
+	CHECK_INT(parse("minivm-run", "--accel=minivm", "g.bin", NULL), OPTIONS_RUN);
+	CHECK_STR(opts.accel, "minivm");
+	CHECK_INT(parse("minivm-run", "--accel", "qemu", "g.bin", NULL), OPTIONS_ERROR);
+	CHECK_STR(err, "unknown accelerator 'qemu': use minivm or kvm");
+	CHECK_INT(parse("minivm-run", "g.bin", "--accel", NULL), OPTIONS_ERROR);
+	CHECK_STR(err, "option --accel needs a NAME argument (minivm or kvm)");
 }
 
 static void options_memory(void)
@@ -132,6 +145,7 @@ static void options_unknown(void)
 
 const struct test options_tests[] = {
 	{ "options: defaults (16M, not verbose)", options_defaults },
+	{ "options: --accel minivm|kvm", options_accel },
 	{ "options: -m/--memory forms", options_memory },
 	{ "options: bad or missing -m values", options_bad_memory },
 	{ "options: --help and --version", options_help_version },

@@ -78,6 +78,7 @@ extern const struct test exitcode_tests[];
 extern const struct test exits_tests[];
 extern const struct test vmm_tests[];
 extern const struct test accel_minivm_tests[];
+extern const struct test accel_kvm_tests[];
 extern const struct test boot_tests[];
 extern const struct test guest_mem_tests[];
 

@@ -21,6 +21,7 @@ static const struct test *const suites[] = {
 	guest_mem_tests,
 	exitcode_tests,
 	accel_minivm_tests,
+	accel_kvm_tests,
 	exits_tests,
 	vmm_tests,
 };

@@ -48,7 +48,7 @@ static int tmpfd(void)
 }
 
 /*
- * Run @prog ("tool" or "fake", found next to the test binary) with the
+ * Run @prog ("tool", "fake" or "fake-kvm", found next to the test binary) with the
  * NULL-terminated arguments, $MINIVM_FAKE=@scenario and, if @image is not
  * NULL, $MINIVM_FAKE_IMAGE=@image, and collect what it did in res.
  */
@@ -64,6 +64,8 @@ static void run_prog(const char *prog, const char *scenario, const char *image, 
 	memset(&res, 0, sizeof(res));
 	if (!strcmp(prog, "tool"))
 		snprintf(path, sizeof(path), "%s/../minivm-run", test_dir);
+	else if (!strcmp(prog, "fake-kvm"))
+		snprintf(path, sizeof(path), "%s/minivm-run-fake-kvm", test_dir);
 	else
 		snprintf(path, sizeof(path), "%s/minivm-run-fake", test_dir);
 	argv[0] = "minivm-run";
@@ -285,6 +287,81 @@ static void vmm_guest_crashes(void)
 	CHECK_ONE_ERROR_LINE("unexpected exit reason 99");
 }
 
+/* --accel kvm: accel/kvm.c against tests/fake-kvm.c. */
+static void vmm_kvm_setup_errors(void)
+{
+	run_prog("fake-kvm", "absent", NULL, "--accel", "kvm", guest("hello.bin"), NULL);
+	CHECK_INT(res.status, 69);
+	CHECK_ONE_ERROR_LINE("cannot open /dev/kvm: No such file or directory (is KVM loaded?");
+	run_prog("fake-kvm", "eacces", NULL, "--accel=kvm", guest("hello.bin"), NULL);
+	CHECK_INT(res.status, 69);
+	CHECK_ONE_ERROR_LINE("Permission denied (run as root or as a member of the kvm group)");
+	run_prog("fake-kvm", "version", NULL, "--accel", "kvm", guest("hello.bin"), NULL);
+	CHECK_INT(res.status, 71);
+	CHECK_ONE_ERROR_LINE("KVM API version mismatch: the kernel has 11, minivm-run was built for 12");
+	run_prog("fake-kvm", "nocap", NULL, "--accel", "kvm", guest("hello.bin"), NULL);
+	CHECK_INT(res.status, 71);
+	CHECK_ONE_ERROR_LINE("KVM lacks KVM_CAP_USER_MEMORY");
+	run_prog("fake-kvm", "busy", NULL, "--accel", "kvm", guest("hello.bin"), NULL);
+	CHECK_INT(res.status, 71);
+	CHECK_ONE_ERROR_LINE("is a minivm VM running?");
+
+	/* The default is minivm: the KVM fake is never asked. */
+	run_prog("fake-kvm", "", NULL, guest("hello.bin"), NULL);
+	CHECK_INT(res.status, 69);
+	CHECK_ONE_ERROR_LINE("cannot open /dev/minivm");
+}
+
+static void vmm_kvm_runs(void)
+{
+	/* Setup order, slots, CPUID and the flat boot state are checked. */
+	run_prog("fake-kvm", "", guest("hello.bin"), "--accel", "kvm", guest("hello.bin"), NULL);
+	CHECK_INT(res.status, 0);
+	CHECK_STR(res.err, "");
+
+	run_prog("fake-kvm", "io", NULL, "-v", "--accel", "kvm", guest("hello.bin"), NULL);
+	CHECK_INT(res.status, 0);
+	CHECK_STR(res.out, "ok\n");
+	CHECK_CONTAINS(res.err, "minivm-run: exit IO in port 0x03fd size 1 data 0x60\n");
+	CHECK_CONTAINS(res.err, "minivm-run: exit MMIO read 0xfed00000 size 4 data 0xffffffff (unclaimed address)\n");
+	CHECK_CONTAINS(res.err, "minivm-run: exit HLT\n");
+	CHECK(!strstr(res.err, "fake-"));
+
+	run_prog("fake-kvm", "debug-exit", NULL, "--accel", "kvm", guest("debug-exit.bin"), NULL);
+	CHECK_INT(res.status, 85);
+	CHECK_STR(res.err, "");
+
+	run_prog("fake-kvm", "poweroff", NULL, "--accel", "kvm", guest("hello.bin"), NULL);
+	CHECK_INT(res.status, 0);
+	CHECK_STR(res.err, "");
+
+	run_prog("fake-kvm", "sigterm", NULL, "--accel", "kvm", guest("spin.bin"), NULL);
+	CHECK_INT(res.signal, SIGTERM);
+	CHECK_STR(res.err, "");
+}
+
+static void vmm_kvm_crashes(void)
+{
+	run_prog("fake-kvm", "shutdown", NULL, "--accel", "kvm", guest("triple-fault.bin"), NULL);
+	CHECK_INT(res.status, 70);
+	CHECK_ONE_ERROR_LINE("guest stopped: triple fault (SHUTDOWN) at CS:IP 1000:1234");
+	run_prog("fake-kvm", "fail-entry", NULL, "--accel", "kvm", guest("hello.bin"), NULL);
+	CHECK_INT(res.status, 70);
+	CHECK_ONE_ERROR_LINE("hardware reason 0x80000021, basic reason 33 (INVALID_STATE), qualification 0x0, cpu 3");
+	run_prog("fake-kvm", "internal", NULL, "--accel", "kvm", guest("hello.bin"), NULL);
+	CHECK_INT(res.status, 70);
+	CHECK_ONE_ERROR_LINE("internal error (instruction emulation failed): instruction bytes 0f 01 c1");
+	run_prog("fake-kvm", "crash", NULL, "--accel", "kvm", guest("hello.bin"), NULL);
+	CHECK_INT(res.status, 70);
+	CHECK_ONE_ERROR_LINE("system event 3 (the guest reported a crash)");
+	run_prog("fake-kvm", "hypercall", NULL, "--accel", "kvm", guest("hello.bin"), NULL);
+	CHECK_INT(res.status, 70);
+	CHECK_ONE_ERROR_LINE("unexpected exit reason 3 (HYPERCALL) from KVM_RUN");
+	run_prog("fake-kvm", "malformed", NULL, "--accel", "kvm", guest("hello.bin"), NULL);
+	CHECK_INT(res.status, 71);
+	CHECK_ONE_ERROR_LINE("malformed I/O exit from KVM");
+}
+
 static void vmm_run_failures(void)
 {
 	run_prog("fake", "eio", NULL, guest("hello.bin"), NULL);
@@ -307,5 +384,8 @@ const struct test vmm_tests[] = {
 	{ "vmm: SIGTERM stops a vCPU waiting in RUN (fake module)", vmm_sigterm_spinning },
 	{ "vmm: guest crashes exit 70 with one line (fake module)", vmm_guest_crashes },
 	{ "vmm: RUN errors and malformed exits exit 71 (fake module)", vmm_run_failures },
+	{ "vmm: --accel kvm: no device 69, API/capability/busy 71 (fake KVM)", vmm_kvm_setup_errors },
+	{ "vmm: --accel kvm: setup, I/O, MMIO, debug-exit, power-off, SIGTERM (fake KVM)", vmm_kvm_runs },
+	{ "vmm: --accel kvm: crashes 70, malformed exits 71 (fake KVM)", vmm_kvm_crashes },
 	{ NULL, NULL },
 };
