@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* boot/boot.c: the boot GDT and applying a loader's state to sregs. */
 #include "boot/boot.h"
+#include "boot/e820.h"
 #include "boot/le.h"
 #include "test.h"
 
@@ -93,10 +94,39 @@ static void boot_err_line(void)
 	CHECK_STR(err, "too long a line");
 }
 
+static void boot_e820(void)
+{
+	struct e820_entry map[E820_MAX_ENTRIES];
+	struct guest_mem gm;
+
+	/* Smaller than base memory: one RAM entry, clipped. */
+	guest_mem_layout(&gm, 0x40000, true);
+	CHECK_INT(e820_build(&gm, map), 1);
+	CHECK_HEX(map[0].size, 0x40000);
+
+	/* Inside the ROM area: RAM, then a clipped reserved entry. */
+	guest_mem_layout(&gm, 0xc0000, true);
+	CHECK_INT(e820_build(&gm, map), 2);
+	CHECK_HEX(map[1].addr, 0x9fc00);
+	CHECK_HEX(map[1].size, 0xc0000 - 0x9fc00);
+	CHECK_INT(map[1].type, E820_RESERVED);
+
+	/* Exactly 3 GiB: nothing above 4 GiB. */
+	guest_mem_layout(&gm, 3ULL << 30, true);
+	CHECK_INT(e820_build(&gm, map), 3);
+	CHECK_HEX(map[2].addr + map[2].size, 3ULL << 30);
+
+	guest_mem_layout(&gm, 63ULL << 30, true);
+	CHECK_INT(e820_build(&gm, map), 4);
+	CHECK_HEX(map[3].addr, 4ULL << 30);
+	CHECK_HEX(map[3].addr + map[3].size, 64ULL << 30);
+}
+
 const struct test boot_tests[] = {
 	{ "boot: 64-bit GDT at BOOT_CS/BOOT_DS, flat segments", boot_gdt_long },
 	{ "boot: 32-bit GDT for protected-mode entry", boot_gdt_32 },
 	{ "boot: applying a boot state keeps TR, LDT, CR2, CR8, APIC base", boot_apply },
 	{ "boot: error messages are truncated, not overrun", boot_err_line },
+	{ "boot: e820 maps of tiny, 3G and 63G guests", boot_e820 },
 	{ NULL, NULL },
 };

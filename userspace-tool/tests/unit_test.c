@@ -18,6 +18,7 @@ static const struct test *const suites[] = {
 	debug_exit_tests,
 	loader_tests,
 	boot_tests,
+	bzimage_tests,
 	guest_mem_tests,
 	exitcode_tests,
 	accel_minivm_tests,
