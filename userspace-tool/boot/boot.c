@@ -70,12 +70,11 @@ void boot_gdt_setup(void *gdt, uint64_t gdt_gpa, int long_mode,
 	cpu->idt.limit = 0;
 }
 
-int boot_err(char *err, size_t errlen, const char *fmt, ...)
+void boot_msg(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
-	return -EINVAL;
 }

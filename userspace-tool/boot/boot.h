@@ -8,6 +8,7 @@
 #ifndef MINIVM_RUN_BOOT_BOOT_H
 #define MINIVM_RUN_BOOT_BOOT_H
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -46,10 +47,13 @@ void boot_gdt_setup(void *gdt, uint64_t gdt_gpa, int long_mode,
 
 /*
  * A message for the user into @err (at most @errlen bytes, one line, no
- * newline); returns -EINVAL so that loaders can write
- * "return boot_err(err, errlen, ...)".
+ * newline). boot_err() is -EINVAL, so that loaders can write
+ * "return boot_err(err, errlen, ...)" (a macro, so that the compiler sees
+ * the error is never 0).
  */
-int boot_err(char *err, size_t errlen, const char *fmt, ...)
+void boot_msg(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+#define boot_err(err, errlen, ...) \
+	(boot_msg((err), (errlen), __VA_ARGS__), -EINVAL)
 
 #endif /* MINIVM_RUN_BOOT_BOOT_H */

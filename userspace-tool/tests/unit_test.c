@@ -19,6 +19,7 @@ static const struct test *const suites[] = {
 	loader_tests,
 	boot_tests,
 	bzimage_tests,
+	multiboot_tests,
 	guest_mem_tests,
 	exitcode_tests,
 	accel_minivm_tests,
