@@ -20,6 +20,7 @@ static const struct test *const suites[] = {
 	boot_tests,
 	bzimage_tests,
 	multiboot_tests,
+	mptable_tests,
 	guest_mem_tests,
 	exitcode_tests,
 	accel_minivm_tests,
