@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * minivm-run: a thin VMM for /dev/minivm (or /dev/kvm, through the same
- * driver seam, accel/). Loads a flat real-mode binary, gives it a COM1
- * UART and a debug-exit port, and runs it on one vCPU.
+ * driver seam, accel/). Loads a flat real-mode binary, or a kernel (a
+ * Linux bzImage or a Multiboot kernel, boot/), gives it a COM1 UART and a
+ * debug-exit port, and runs it on one vCPU.
  *
  * The order of the steps is deliberate: everything the user controls
  * (command line, image) is checked before the device is touched, so those
@@ -12,6 +13,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -20,8 +22,10 @@
 
 #include "accel/accel.h"
 #include "boot/flat.h"
+#include "boot/kernel.h"
 #include "debug-exit.h"
 #include "exitcode.h"
+#include "file.h"
 #include "ioport.h"
 #include "mmio.h"
 #include "options.h"
@@ -97,6 +101,57 @@ static void load_flat(struct vm *vm, const char *path, struct boot_cpu *cpu)
 	flat_boot_cpu(cpu);
 }
 
+/* Read a whole --kernel or --initrd file, or say why not and exit. */
+static void read_kernel_file(const char *path, const char *what,
+			     uint64_t mem_size, uint8_t **data, size_t *size)
+{
+	char sz[32];
+	int ret = file_read_all(path, mem_size, data, size);
+
+	if (ret == -ENODATA)
+		die(STATUS_BAD_IMAGE, "%s '%s' is empty", what, path);
+	if (ret == -EFBIG)
+		die(STATUS_BAD_IMAGE,
+		    "%s '%s' is larger than guest memory (%s); use a larger -m",
+		    what, path, format_size(mem_size, sz, sizeof(sz)));
+	if (ret == -ENOMEM)
+		die(STATUS_OS_ERROR, "cannot allocate memory to read %s '%s'", what, path);
+	if (ret < 0)
+		die(STATUS_NO_IMAGE, "cannot read %s '%s': %s", what, path, strerror(-ret));
+}
+
+/*
+ * --kernel: a bzImage or a Multiboot kernel, with its initrd, into guest
+ * memory. Returns what the driver must support to start it.
+ */
+static unsigned int load_kernel(struct vm *vm, const struct options *opts,
+				struct boot_cpu *cpu)
+{
+	struct kernel_args args = { .cmdline = opts->append, .nr_cpus = 1 };
+	struct kernel_loaded out;
+	uint8_t *kernel, *initrd = NULL;
+	size_t kernel_size, initrd_size = 0;
+	char err[512], sz[32];
+
+	read_kernel_file(opts->kernel, "kernel", vm->mem.size, &kernel, &kernel_size);
+	if (opts->initrd)
+		read_kernel_file(opts->initrd, "initrd", vm->mem.size, &initrd, &initrd_size);
+
+	args.kernel = kernel;
+	args.kernel_size = kernel_size;
+	args.initrd = initrd;
+	args.initrd_size = initrd_size;
+	args.initrd_name = opts->initrd;
+	if (kernel_load(&vm->mem, &args, cpu, &out, err, sizeof(err)))
+		die(STATUS_BAD_IMAGE, "cannot boot '%s': %s", opts->kernel, err);
+	free(kernel);
+	free(initrd);
+
+	pr_verbose("loaded '%s': %s; %s of guest memory", opts->kernel, out.summary,
+		   format_size(vm->mem.size, sz, sizeof(sz)));
+	return out.long_mode ? ACCEL_NEED_LONG_MODE : 0;
+}
+
 static void register_device(struct ioport_bus *bus, uint16_t base,
 			    uint16_t len, const struct ioport_ops *ops,
 			    void *dev, const char *name)
@@ -119,6 +174,7 @@ int main(int argc, char *argv[])
 	struct debug_exit dx;
 	struct options opts;
 	struct boot_cpu cpu;
+	unsigned int needs;
 	char err[256];
 	struct vm vm;
 	int status;
@@ -142,10 +198,17 @@ int main(int argc, char *argv[])
 	signal(SIGPIPE, SIG_IGN);
 
 	vm_init(&vm, accel_find(opts.accel));
-	vm_alloc_mem(&vm, opts.mem_size, false);
-	load_flat(&vm, opts.image, &cpu);
+	if (opts.kernel) {
+		vm_alloc_mem(&vm, opts.mem_size, true);
+		needs = load_kernel(&vm, &opts, &cpu);
+	} else {
+		/* Flat binaries see all their RAM at 0, as always. */
+		vm_alloc_mem(&vm, opts.mem_size, false);
+		load_flat(&vm, opts.image, &cpu);
+		needs = ACCEL_NEED_REAL_MODE;
+	}
 
-	vm_create(&vm, ACCEL_NEED_REAL_MODE);
+	vm_create(&vm, needs);
 	vm_set_boot_state(&vm, &cpu);
 
 	ioport_bus_init(&bus);

@@ -83,6 +83,7 @@ extern const struct test boot_tests[];
 extern const struct test bzimage_tests[];
 extern const struct test multiboot_tests[];
 extern const struct test mptable_tests[];
+extern const struct test kernel_tests[];
 extern const struct test guest_mem_tests[];
 
 /* The directory holding the test binaries (tests/ of the build tree). */

@@ -21,6 +21,7 @@ static const struct test *const suites[] = {
 	bzimage_tests,
 	multiboot_tests,
 	mptable_tests,
+	kernel_tests,
 	guest_mem_tests,
 	exitcode_tests,
 	accel_minivm_tests,
