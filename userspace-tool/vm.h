@@ -23,8 +23,10 @@ struct vm {
 void vm_init(struct vm *vm, const struct accel_ops *ops);
 /* Guest RAM, split around the PCI hole if @pci_hole (see guest-mem.h). */
 void vm_alloc_mem(struct vm *vm, uint64_t size, bool pci_hole);
-/* Open the driver (refusing one that lacks @needs), create the VM, its
- * memory slots and its vCPU. */
+/*
+ * Open the driver (refusing one that lacks @needs), create the VM, its
+ * memory slots and its vCPU.
+ */
 void vm_create(struct vm *vm, unsigned int needs);
 void vm_set_boot_state(struct vm *vm, const struct boot_cpu *cpu);
 void vm_destroy(struct vm *vm);

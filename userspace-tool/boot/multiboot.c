@@ -188,6 +188,7 @@ static int check_elf_header(const struct multiboot_args *a, char *err, size_t er
 {
 	const uint8_t *e = a->kernel;
 
+	/* Two strings: "\x7fELF" would read as the hex escape \x7fE. */
 	if (a->kernel_size < ELF_EHDR_SIZE || memcmp(e, "\x7f" "ELF", 4))
 		return boot_err(err, errlen,
 				"the Multiboot kernel is not an ELF file, and its header has no address fields (flag bit 16) to load it by");

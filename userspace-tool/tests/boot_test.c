@@ -53,6 +53,7 @@ static void boot_gdt_32(void)
 
 static void boot_apply(void)
 {
+	uint8_t gdt[BOOT_GDT_SIZE];
 	struct vcpu_sregs s;
 	struct boot_cpu cpu;
 
@@ -64,7 +65,7 @@ static void boot_apply(void)
 	s.apic_base = 0xfee00900;
 
 	memset(&cpu, 0, sizeof(cpu));
-	boot_gdt_setup((uint8_t[BOOT_GDT_SIZE]){ 0 }, 0x500, 1, &cpu);
+	boot_gdt_setup(gdt, 0x500, 1, &cpu);
 	cpu.cr0 = 0x80000011;
 	cpu.cr3 = 0x9000;
 	cpu.cr4 = 0x20;
