@@ -3,6 +3,7 @@
  * How a run ends: the exit status for each way, and the one line on
  * stderr that says why when the guest crashed.
  */
+#include <stdarg.h>
 #include <stdio.h>
 
 #include <asm/vmx.h>
@@ -20,39 +21,50 @@ int exit_status_debug_exit(uint32_t value)
 	return ((value << 1) | 1) & 0xff;
 }
 
-int exit_status_for_reason(uint32_t exit_reason)
+int exit_status_for_exit(const struct vmm_exit *exit)
 {
-	switch (exit_reason) {
-	case MINIVM_EXIT_IO:
-	case MINIVM_EXIT_INTR:
+	switch (exit->reason) {
+	case VMM_EXIT_IO:
+	case VMM_EXIT_MMIO:
+	case VMM_EXIT_INTR:
 		return -1;
-	case MINIVM_EXIT_HLT:
+	case VMM_EXIT_HLT:
 		/*
-		 * Nothing can raise an interrupt yet, so a halted vCPU
-		 * would sleep forever: HLT is how a guest says "done".
+		 * No device raises an interrupt, so a halted vCPU would
+		 * sleep forever: HLT is how a guest says "done". (With an
+		 * in-kernel interrupt controller, the driver handles HLT
+		 * itself and this exit does not come.)
 		 */
 		return STATUS_HALTED;
+	case VMM_EXIT_SYSTEM_EVENT:
+		/* A power-off or reset is the guest's way to end cleanly. */
+		if (exit->system_event.type == VMM_SYSTEM_EVENT_SHUTDOWN ||
+		    exit->system_event.type == VMM_SYSTEM_EVENT_RESET)
+			return STATUS_HALTED;
+		return STATUS_GUEST_CRASH;
 	default:
 		/* SHUTDOWN, FAIL_ENTRY, INTERNAL_ERROR and unknown ones. */
 		return STATUS_GUEST_CRASH;
 	}
 }
 
-static const char * const minivm_exit_names[] = {
-	[MINIVM_EXIT_UNKNOWN]		= "UNKNOWN",
-	[MINIVM_EXIT_IO]		= "IO",
-	[MINIVM_EXIT_HLT]		= "HLT",
-	[MINIVM_EXIT_SHUTDOWN]		= "SHUTDOWN",
-	[MINIVM_EXIT_FAIL_ENTRY]	= "FAIL_ENTRY",
-	[MINIVM_EXIT_INTR]		= "INTR",
-	[MINIVM_EXIT_INTERNAL_ERROR]	= "INTERNAL_ERROR",
+static const char * const vmm_exit_names[VMM_EXIT_NR] = {
+	[VMM_EXIT_UNKNOWN]		= "UNKNOWN",
+	[VMM_EXIT_IO]			= "IO",
+	[VMM_EXIT_MMIO]			= "MMIO",
+	[VMM_EXIT_HLT]			= "HLT",
+	[VMM_EXIT_SHUTDOWN]		= "SHUTDOWN",
+	[VMM_EXIT_FAIL_ENTRY]		= "FAIL_ENTRY",
+	[VMM_EXIT_INTERNAL_ERROR]	= "INTERNAL_ERROR",
+	[VMM_EXIT_INTR]			= "INTR",
+	[VMM_EXIT_SYSTEM_EVENT]		= "SYSTEM_EVENT",
 };
 
-const char *minivm_exit_name(uint32_t exit_reason)
+const char *vmm_exit_name(enum vmm_exit_reason reason)
 {
-	if (exit_reason >= ARRAY_SIZE(minivm_exit_names))
+	if ((unsigned int)reason >= ARRAY_SIZE(vmm_exit_names))
 		return "UNKNOWN";
-	return minivm_exit_names[exit_reason];
+	return vmm_exit_names[reason];
 }
 
 static const struct {
@@ -82,107 +94,141 @@ static const char *vmx_reason_str(uint64_t raw, char *buf, size_t len)
 	return buf;
 }
 
-/* Append " at CS:IP xxxx:xxxx" when the caller read the registers. */
-static void append_cs_ip(char *buf, size_t len, size_t used,
-			 const struct minivm_regs *regs,
-			 const struct minivm_sregs *sregs)
+/* snprintf() that appends at @*used and never runs past @len. */
+static void append(char *buf, size_t len, size_t *used, const char *fmt, ...)
+	__printf(4, 5);
+
+static void append(char *buf, size_t len, size_t *used, const char *fmt, ...)
 {
-	if (used >= len || !regs || !sregs)
+	va_list ap;
+	int n;
+
+	if (*used >= len)
 		return;
-	snprintf(buf + used, len - used, " at CS:IP %04x:%04llx (rip 0x%llx)",
-		 sregs->cs.selector, (unsigned long long)(regs->rip & 0xffff),
-		 (unsigned long long)regs->rip);
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *used, len - *used, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*used += n;
+}
+
+/* Append " at CS:IP xxxx:xxxx" when the caller read the registers. */
+static void append_cs_ip(char *buf, size_t len, size_t *used,
+			 const struct vcpu_regs *regs,
+			 const struct vcpu_sregs *sregs)
+{
+	if (!regs || !sregs)
+		return;
+	append(buf, len, used, " at CS:IP %04x:%04llx (rip 0x%llx)",
+	       sregs->cs.selector, (unsigned long long)(regs->rip & 0xffff),
+	       (unsigned long long)regs->rip);
+}
+
+static const char *internal_kind_str(enum vmm_internal_kind kind)
+{
+	switch (kind) {
+	case VMM_INTERNAL_UNHANDLED_EXIT:
+		return "unhandled exit";
+	case VMM_INTERNAL_DELIVERY_EV:
+		return "exit while delivering an event";
+	case VMM_INTERNAL_EMULATION:
+		return "instruction emulation failed";
+	case VMM_INTERNAL_OTHER:
+		break;
+	}
+	return NULL;
 }
 
 static void format_internal_error(char *buf, size_t len,
-				  const struct minivm_run *run)
+				  const struct vmm_exit *exit)
 {
-	const __u64 *d = run->internal.data;
-	unsigned int ndata = run->internal.ndata;
-	const char *what;
+	const char *what = internal_kind_str(exit->internal.kind);
+	unsigned int ndata = exit->internal.ndata;
 	char reason[48];
-	size_t used;
+	size_t used = 0;
 	unsigned int i;
 
-	switch (run->internal.suberror) {
-	case MINIVM_INTERNAL_ERROR_UNHANDLED_EXIT:
-		what = "unhandled exit";
-		break;
-	case MINIVM_INTERNAL_ERROR_DELIVERY_EV:
-		what = "exit while delivering an event";
-		break;
-	default:
-		what = NULL;
-	}
-
-	if (what && ndata >= 5) {
-		snprintf(buf, len,
-			 "guest stopped: internal error (%s): VMX exit reason %s, qualification 0x%llx, rip 0x%llx, instruction length %llu, IDT-vectoring info 0x%llx",
-			 what, vmx_reason_str(d[0], reason, sizeof(reason)),
-			 (unsigned long long)d[1], (unsigned long long)d[2],
-			 (unsigned long long)d[3], (unsigned long long)d[4]);
+	if (what && exit->internal.have_vmx) {
+		append(buf, len, &used,
+		       "guest stopped: internal error (%s): VMX exit reason %s, qualification 0x%llx, rip 0x%llx, instruction length %llu, IDT-vectoring info 0x%llx",
+		       what, vmx_reason_str(exit->internal.vmx_reason, reason, sizeof(reason)),
+		       (unsigned long long)exit->internal.vmx_qualification,
+		       (unsigned long long)exit->internal.rip,
+		       (unsigned long long)exit->internal.vmx_insn_len,
+		       (unsigned long long)exit->internal.vmx_idt_vectoring);
 		return;
 	}
 
-	/*
-	 * The in-kernel emulator met an instruction it does not do: data[0]
-	 * RIP, [1] the guest-physical address, [2] the length, [3..4] the
-	 * bytes (uapi/linux/minivm.h).
-	 */
-	if (run->internal.suberror == MINIVM_INTERNAL_ERROR_EMULATION &&
-	    ndata >= 5) {
-		unsigned int n = d[2] < 15 ? d[2] : 15;
-
-		used = snprintf(buf, len,
-				"guest stopped: internal error (instruction not emulated): rip 0x%llx, guest-physical address 0x%llx, bytes",
-				(unsigned long long)d[0],
-				(unsigned long long)d[1]);
-		for (i = 0; i < n && used < len; i++)
-			used += snprintf(buf + used, len - used, " %02x",
-					 (unsigned int)(d[3 + i / 8] >>
-							(8 * (i % 8))) & 0xff);
+	if (what && exit->internal.insn_len) {
+		append(buf, len, &used, "guest stopped: internal error (%s):", what);
+		if (exit->internal.have_rip)
+			append(buf, len, &used, " rip 0x%llx,",
+			       (unsigned long long)exit->internal.rip);
+		if (exit->internal.have_gpa)
+			append(buf, len, &used, " guest-physical 0x%llx,",
+			       (unsigned long long)exit->internal.gpa);
+		append(buf, len, &used, " instruction bytes");
+		for (i = 0; i < exit->internal.insn_len && i < 15; i++)
+			append(buf, len, &used, " %02x", exit->internal.insn[i]);
 		return;
 	}
 
-	/* A suberror this tool does not know: show the raw words. */
-	used = snprintf(buf, len, "guest stopped: internal error (suberror %u), data:",
-			run->internal.suberror);
-	if (ndata > 16)
-		ndata = 16;
-	for (i = 0; i < ndata && used < len; i++)
-		used += snprintf(buf + used, len - used, " 0x%llx",
-				 (unsigned long long)d[i]);
+	/* A layout this tool does not know: show the raw words. */
+	if (what)
+		append(buf, len, &used,
+		       "guest stopped: internal error (%s, suberror %u), data:",
+		       what, exit->internal.suberror);
+	else
+		append(buf, len, &used,
+		       "guest stopped: internal error (suberror %u), data:",
+		       exit->internal.suberror);
+	if (ndata > VMM_EXIT_MAX_DATA)
+		ndata = VMM_EXIT_MAX_DATA;
+	for (i = 0; i < ndata; i++)
+		append(buf, len, &used, " 0x%llx",
+		       (unsigned long long)exit->internal.data[i]);
 }
 
-void format_crash(char *buf, size_t len, const struct minivm_run *run,
-		  const struct minivm_regs *regs,
-		  const struct minivm_sregs *sregs)
+void format_crash(char *buf, size_t len, const struct vmm_exit *exit,
+		  const char *run_ioctl, const struct vcpu_regs *regs,
+		  const struct vcpu_sregs *sregs)
 {
 	char reason[48];
-	int used;
+	size_t used = 0;
 
-	switch (run->exit_reason) {
-	case MINIVM_EXIT_SHUTDOWN:
-		used = snprintf(buf, len, "guest stopped: triple fault (SHUTDOWN)");
-		append_cs_ip(buf, len, used, regs, sregs);
+	if (!len)
+		return;
+	buf[0] = '\0';
+
+	switch (exit->reason) {
+	case VMM_EXIT_SHUTDOWN:
+		append(buf, len, &used, "guest stopped: triple fault (SHUTDOWN)");
+		append_cs_ip(buf, len, &used, regs, sregs);
 		break;
-	case MINIVM_EXIT_FAIL_ENTRY:
-		used = snprintf(buf, len,
-				"guest stopped: VM entry failed (FAIL_ENTRY): hardware reason 0x%llx, basic reason %s, qualification 0x%llx, cpu %u",
-				(unsigned long long)run->fail_entry.hardware_entry_failure_reason,
-				vmx_reason_str(run->fail_entry.hardware_entry_failure_reason,
-					       reason, sizeof(reason)),
-				(unsigned long long)run->fail_entry.qualification,
-				run->fail_entry.cpu);
-		append_cs_ip(buf, len, used, regs, sregs);
+	case VMM_EXIT_FAIL_ENTRY:
+		append(buf, len, &used,
+		       "guest stopped: VM entry failed (FAIL_ENTRY): hardware reason 0x%llx, basic reason %s, qualification 0x%llx, cpu %u",
+		       (unsigned long long)exit->fail_entry.hw_reason,
+		       vmx_reason_str(exit->fail_entry.hw_reason, reason, sizeof(reason)),
+		       (unsigned long long)exit->fail_entry.qualification,
+		       exit->fail_entry.cpu);
+		append_cs_ip(buf, len, &used, regs, sregs);
 		break;
-	case MINIVM_EXIT_INTERNAL_ERROR:
-		format_internal_error(buf, len, run);
+	case VMM_EXIT_INTERNAL_ERROR:
+		format_internal_error(buf, len, exit);
+		break;
+	case VMM_EXIT_SYSTEM_EVENT:
+		append(buf, len, &used,
+		       "guest stopped: system event %u (%s)", exit->system_event.raw_type,
+		       exit->system_event.type == VMM_SYSTEM_EVENT_CRASH ?
+		       "the guest reported a crash" : "not a power-off or reset");
+		append_cs_ip(buf, len, &used, regs, sregs);
 		break;
 	default:
-		used = snprintf(buf, len,
-				"guest stopped: unexpected exit reason %u (%s) from MINIVM_RUN",
-				run->exit_reason, minivm_exit_name(run->exit_reason));
-		append_cs_ip(buf, len, used, regs, sregs);
+		append(buf, len, &used,
+		       "guest stopped: unexpected exit reason %u (%s) from %s",
+		       exit->raw_reason, exit->raw_name ? exit->raw_name : "UNKNOWN",
+		       run_ioctl);
+		append_cs_ip(buf, len, &used, regs, sregs);
 	}
 }

@@ -6,7 +6,8 @@
 #include <stdint.h>
 #include <sysexits.h>
 
-#include <linux/minivm.h>
+#include "vcpu-state.h"
+#include "vmm-exit.h"
 
 /*
  * minivm-run's exit statuses; Documentation/minivm-run.rst has the table
@@ -14,9 +15,9 @@
  */
 #define STATUS_HALTED		0		/* the guest executed HLT */
 #define STATUS_USAGE		EX_USAGE	/* 64: bad command line */
-#define STATUS_BAD_IMAGE	EX_DATAERR	/* 65: empty or too large */
-#define STATUS_NO_IMAGE		EX_NOINPUT	/* 66: cannot read the image */
-#define STATUS_NO_DEVICE	EX_UNAVAILABLE	/* 69: cannot open /dev/minivm */
+#define STATUS_BAD_IMAGE	EX_DATAERR	/* 65: bad image, does not fit */
+#define STATUS_NO_IMAGE		EX_NOINPUT	/* 66: cannot read an image */
+#define STATUS_NO_DEVICE	EX_UNAVAILABLE	/* 69: cannot open the device */
 #define STATUS_GUEST_CRASH	EX_SOFTWARE	/* 70: shutdown, failed entry... */
 #define STATUS_OS_ERROR		EX_OSERR	/* 71: ioctl, mmap, API version */
 
@@ -24,24 +25,22 @@
 int exit_status_debug_exit(uint32_t value);
 
 /*
- * The status to end with after MINIVM_RUN returned @exit_reason, or -1 if
- * the reason does not end the run (I/O, a signal).
+ * The status to end with after an exit of @exit's kind, or -1 if it does
+ * not end the run (I/O, MMIO, a signal).
  */
-int exit_status_for_reason(uint32_t exit_reason);
-
-/* "IO", "HLT", ... for a MINIVM_EXIT_* value; "UNKNOWN" for others. */
-const char *minivm_exit_name(uint32_t exit_reason);
+int exit_status_for_exit(const struct vmm_exit *exit);
 
 /* KVM's name for a basic VMX exit reason (bits 15:0), or NULL. */
 const char *vmx_exit_name(uint32_t basic_reason);
 
 /*
  * The one line that explains why a run ended with STATUS_GUEST_CRASH:
- * exit reason, the hardware's details from the run area and, where the
- * caller could read them (else NULL), the guest's CS:IP.
+ * exit reason, the driver's details and, where the caller could read
+ * them (else NULL), the guest's CS:IP. @run_ioctl names the driver's RUN
+ * ioctl ("MINIVM_RUN") for exits this VMM does not know.
  */
-void format_crash(char *buf, size_t len, const struct minivm_run *run,
-		  const struct minivm_regs *regs,
-		  const struct minivm_sregs *sregs);
+void format_crash(char *buf, size_t len, const struct vmm_exit *exit,
+		  const char *run_ioctl, const struct vcpu_regs *regs,
+		  const struct vcpu_sregs *sregs);
 
 #endif /* MINIVM_RUN_EXITCODE_H */

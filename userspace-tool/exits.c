@@ -1,61 +1,57 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What to do with each exit MINIVM_RUN returns. Only reads and writes the
- * run area and the devices, so it is tested without /dev/minivm.
+ * What to do with each exit. Works on the accel-neutral struct vmm_exit
+ * and the devices only, so it is tested without any driver.
  */
 #include "exitcode.h"
 #include "exits.h"
 
-static enum exit_action handle_io(struct ioport_bus *bus, struct debug_exit *dx,
-				  struct minivm_run *run, size_t run_size,
+static enum exit_action handle_io(const struct vmm_devices *devs,
+				  const struct vmm_exit *exit,
 				  struct exit_result *result)
 {
-	unsigned int size = run->io.size;
-	uint64_t offset = run->io.data_offset;
-	uint64_t count = run->io.count;
-	uint8_t *data;
-	uint64_t i;
+	unsigned int size = exit->io.size;
+	uint8_t *data = exit->io.data;
+	uint32_t i;
 
-	/*
-	 * The data must lie inside the mapping: trusting the offset would
-	 * let a broken module make us scribble over our own memory.
-	 */
-	if ((size != 1 && size != 2 && size != 4) || !count ||
-	    offset > run_size || count > (run_size - offset) / size)
-		return EXIT_MALFORMED;
-	if (run->io.direction != MINIVM_EXIT_IO_IN &&
-	    run->io.direction != MINIVM_EXIT_IO_OUT)
-		return EXIT_MALFORMED;
-
-	data = (uint8_t *)run + offset;
-	for (i = 0; i < count; i++, data += size) {
+	/* count > 1 (string I/O): consecutive elements of @size bytes. */
+	for (i = 0; i < exit->io.count; i++, data += size) {
 		bool claimed;
 
-		if (run->io.direction == MINIVM_EXIT_IO_OUT)
-			claimed = ioport_out(bus, run->io.port, size, data);
+		if (exit->io.out)
+			claimed = ioport_out(devs->io, exit->io.port, size, data);
 		else
-			claimed = ioport_in(bus, run->io.port, size, data);
+			claimed = ioport_in(devs->io, exit->io.port, size, data);
 		if (!claimed)
 			result->unclaimed = true;
 
-		if (dx->triggered) {
-			result->status = exit_status_debug_exit(dx->value);
+		if (devs->dx->triggered) {
+			result->status = exit_status_debug_exit(devs->dx->value);
 			return EXIT_STOP;
 		}
 	}
 	return EXIT_RESUME;
 }
 
-enum exit_action handle_exit(struct ioport_bus *bus, struct debug_exit *dx,
-			     struct minivm_run *run, size_t run_size,
+enum exit_action handle_exit(const struct vmm_devices *devs,
+			     const struct vmm_exit *exit,
 			     struct exit_result *result)
 {
 	result->status = 0;
 	result->unclaimed = false;
 
-	if (run->exit_reason == MINIVM_EXIT_IO)
-		return handle_io(bus, dx, run, run_size, result);
+	switch (exit->reason) {
+	case VMM_EXIT_IO:
+		return handle_io(devs, exit, result);
+	case VMM_EXIT_MMIO:
+		if (!mmio_access(devs->mmio, exit->mmio.addr, exit->mmio.data,
+				 exit->mmio.len, exit->mmio.write))
+			result->unclaimed = true;
+		return EXIT_RESUME;
+	default:
+		break;
+	}
 
-	result->status = exit_status_for_reason(run->exit_reason);
+	result->status = exit_status_for_exit(exit);
 	return result->status < 0 ? EXIT_RESUME : EXIT_STOP;
 }

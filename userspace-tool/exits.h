@@ -3,32 +3,37 @@
 #define MINIVM_RUN_EXITS_H
 
 #include <stdbool.h>
-#include <stddef.h>
-
-#include <linux/minivm.h>
 
 #include "devices/debug-exit.h"
 #include "ioport.h"
+#include "mmio.h"
+#include "vmm-exit.h"
+
+/* What the exits reach: the buses and the device that can end the run. */
+struct vmm_devices {
+	struct ioport_bus *io;
+	struct mmio_bus *mmio;
+	struct debug_exit *dx;
+};
 
 enum exit_action {
 	EXIT_RESUME,		/* handled: run the vCPU again */
 	EXIT_STOP,		/* the run is over: exit with result.status */
-	EXIT_MALFORMED,		/* the run area makes no sense: a module bug */
 };
 
 struct exit_result {
 	int status;		/* for EXIT_STOP */
-	bool unclaimed;		/* an I/O exit touched a port no device has */
+	bool unclaimed;		/* an I/O or MMIO access no device claimed */
 };
 
 /*
- * Act on the exit MINIVM_RUN just reported in @run (@run_size bytes are
- * mapped): port I/O goes to @bus (an IN's data is left in the run area for
- * the next RUN to complete), a debug-exit write or HLT ends the run, and
- * so does anything this VMM cannot continue from.
+ * Act on the exit the accelerator just reported (already checked by its
+ * translation): port I/O and MMIO go to the buses (a read's data is left
+ * where @exit points, for the next RUN to complete), a debug-exit write or
+ * HLT ends the run, and so does anything this VMM cannot continue from.
  */
-enum exit_action handle_exit(struct ioport_bus *bus, struct debug_exit *dx,
-			     struct minivm_run *run, size_t run_size,
+enum exit_action handle_exit(const struct vmm_devices *devs,
+			     const struct vmm_exit *exit,
 			     struct exit_result *result);
 
 #endif /* MINIVM_RUN_EXITS_H */

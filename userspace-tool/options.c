@@ -1,42 +1,68 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The command line: minivm-run [-v] [-m SIZE] FLAT_BINARY
+ * The command line:
+ *   minivm-run [-v] [-m SIZE] [--accel NAME] FLAT_BINARY
+ *   minivm-run [-v] [-m SIZE] [--accel NAME] --kernel FILE [--initrd FILE]
+ *              [--append CMDLINE]
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 
-#include "loader.h"
+#include "guest-mem.h"
 #include "options.h"
 #include "size.h"
 
 const char options_usage[] =
 "Usage: minivm-run [OPTION]... FLAT_BINARY\n"
-"Run a flat real-mode binary in a minivm virtual machine (/dev/minivm).\n"
+"  or:  minivm-run [OPTION]... --kernel FILE [--initrd FILE] [--append CMDLINE]\n"
+"Run a guest in a minivm virtual machine (/dev/minivm), or under KVM.\n"
 "\n"
-"The image is loaded at guest-physical 0x10000 and entered at 1000:0000\n"
-"with DS=ES=FS=GS=SS=0x1000 and SP=0. COM1 (0x3f8) output goes to stdout.\n"
+"A flat binary is loaded at guest-physical 0x10000 and entered in real mode\n"
+"at 1000:0000 with DS=ES=FS=GS=SS=0x1000 and SP=0. A kernel is a Linux\n"
+"bzImage (64-bit boot protocol 2.12 or later) or a Multiboot kernel (ELF32,\n"
+"or the a.out kludge), started as its boot protocol says, with an e820 or\n"
+"Multiboot memory map and an MP table. COM1 (0x3f8) output goes to stdout.\n"
 "\n"
-"  -m, --memory=SIZE  guest memory: bytes, or a number with a K, M or G\n"
-"                     suffix; a multiple of 4K from 128K to 64G (default 16M)\n"
-"  -v, --verbose      trace every exit on stderr\n"
-"  -h, --help         print this help and exit\n"
-"  -V, --version      print the version and the minivm API version and exit\n"
+"      --kernel=FILE   boot FILE, a bzImage or a Multiboot kernel\n"
+"      --initrd=FILE   with --kernel: the initrd (Linux) or module (Multiboot)\n"
+"      --append=CMDLINE  with --kernel: the kernel command line\n"
+"      --accel=NAME    run on minivm (/dev/minivm, the default) or kvm (/dev/kvm)\n"
+"  -m, --memory=SIZE   guest memory: bytes, or a number with a K, M or G\n"
+"                      suffix; a multiple of 4K from 128K to 64G (63G with\n"
+"                      --kernel); default 16M, 256M with --kernel\n"
+"  -v, --verbose       trace every exit on stderr\n"
+"  -h, --help          print this help and exit\n"
+"  -V, --version       print the version and the minivm API version and exit\n"
 "\n"
 "Exit status:\n"
-"  0           the guest executed HLT\n"
+"  0           the guest executed HLT, or powered off\n"
 "  (v<<1)|1    the guest wrote v to the debug-exit port 0xf4 (low 8 bits)\n"
 "  64          bad command line\n"
-"  65          image empty or larger than guest memory above 0x10000\n"
-"  66          cannot open or read the image\n"
-"  69          cannot open /dev/minivm (is minivm.ko loaded?)\n"
+"  65          bad image: empty, does not fit guest memory, not a kernel\n"
+"              minivm-run can boot, or refused by its boot protocol\n"
+"  66          cannot open or read the image or the initrd\n"
+"  69          cannot open /dev/minivm (is minivm.ko loaded?) or /dev/kvm\n"
 "  70          the guest crashed (triple fault, failed entry, internal error)\n"
-"  71          system or ioctl error, minivm API version mismatch\n"
+"  71          system or ioctl error, API version mismatch, missing capability\n"
 "minivm-run's own errors print one line on stderr starting with \"minivm-run: \";\n"
 "a debug-exit never does (65, 69, 71 are also (v<<1)|1 for v = 32, 34, 35).\n"
 "SIGINT or SIGTERM stops the guest, and minivm-run dies of that signal.\n"
 "See Documentation/minivm-run.rst.\n";
 
+/* getopt values of the options that have no short form. */
+enum {
+	OPT_ACCEL = 256,
+	OPT_KERNEL,
+	OPT_INITRD,
+	OPT_APPEND,
+};
+
 static const struct option long_options[] = {
+	{ "kernel",	required_argument,	NULL, OPT_KERNEL },
+	{ "initrd",	required_argument,	NULL, OPT_INITRD },
+	{ "append",	required_argument,	NULL, OPT_APPEND },
+	{ "accel",	required_argument,	NULL, OPT_ACCEL },
 	{ "memory",	required_argument,	NULL, 'm' },
 	{ "verbose",	no_argument,		NULL, 'v' },
 	{ "help",	no_argument,		NULL, 'h' },
@@ -90,14 +116,65 @@ static void unknown_option(const char *last, char *err, size_t errlen)
 	snprintf(err, errlen, "unknown option '-%c' (see --help)", optopt);
 }
 
+/* getopt_long() returns ':' for an option whose argument is missing. */
+static void missing_argument(char *err, size_t errlen)
+{
+	switch (optopt) {
+	case OPT_ACCEL:
+		snprintf(err, errlen, "option --accel needs a NAME argument (minivm or kvm)");
+		break;
+	case OPT_KERNEL:
+	case OPT_INITRD:
+		snprintf(err, errlen, "option --%s needs a FILE argument (see --help)",
+			 optopt == OPT_KERNEL ? "kernel" : "initrd");
+		break;
+	case OPT_APPEND:
+		snprintf(err, errlen, "option --append needs a CMDLINE argument (see --help)");
+		break;
+	default:
+		snprintf(err, errlen, "option -m/--memory needs a SIZE argument (see --help)");
+	}
+}
+
+/* What is only known once every option is read. */
+static enum options_action check_combination(struct options *opts,
+					     const char *mem_arg,
+					     char *err, size_t errlen)
+{
+	if (!opts->kernel) {
+		if (opts->initrd || opts->append) {
+			snprintf(err, errlen, "option --%s needs --kernel (a flat binary takes neither --initrd nor --append)",
+				 opts->initrd ? "initrd" : "append");
+			return OPTIONS_ERROR;
+		}
+		return OPTIONS_RUN;
+	}
+	if (opts->image) {
+		snprintf(err, errlen, "unexpected argument '%s': --kernel and a FLAT_BINARY exclude each other",
+			 opts->image);
+		return OPTIONS_ERROR;
+	}
+	if (!mem_arg)
+		opts->mem_size = GUEST_MEM_KERNEL_DEFAULT;
+	else if (opts->mem_size > GUEST_MEM_HOLE_MAX) {
+		snprintf(err, errlen,
+			 "invalid memory size '%s': with --kernel, must be at most 63G (RAM above 3G moves above 4G, and guest-physical memory ends at 64G)",
+			 mem_arg);
+		return OPTIONS_ERROR;
+	}
+	return OPTIONS_RUN;
+}
+
 enum options_action options_parse(int argc, char *argv[], struct options *opts,
 				  char *err, size_t errlen)
 {
+	const char *mem_arg = NULL;
 	enum size_error serr;
 	int c;
 
 	*opts = (struct options) {
 		.mem_size = GUEST_MEM_DEFAULT,
+		.accel = "minivm",
 	};
 
 	/* 0, not 1: makes glibc reinitialise getopt fully. */
@@ -114,6 +191,24 @@ enum options_action options_parse(int argc, char *argv[], struct options *opts,
 					 optarg, size_error_str(serr));
 				return OPTIONS_ERROR;
 			}
+			mem_arg = optarg;
+			break;
+		case OPT_KERNEL:
+			opts->kernel = optarg;
+			break;
+		case OPT_INITRD:
+			opts->initrd = optarg;
+			break;
+		case OPT_APPEND:
+			opts->append = optarg;
+			break;
+		case OPT_ACCEL:
+			if (strcmp(optarg, "minivm") && strcmp(optarg, "kvm")) {
+				snprintf(err, errlen,
+					 "unknown accelerator '%s': use minivm or kvm", optarg);
+				return OPTIONS_ERROR;
+			}
+			opts->accel = optarg;
 			break;
 		case 'v':
 			opts->verbose = true;
@@ -123,7 +218,7 @@ enum options_action options_parse(int argc, char *argv[], struct options *opts,
 		case 'V':
 			return OPTIONS_VERSION;
 		case ':':
-			snprintf(err, errlen, "option -m/--memory needs a SIZE argument (see --help)");
+			missing_argument(err, errlen);
 			return OPTIONS_ERROR;
 		default:
 			unknown_option(argv[optind - 1], err, errlen);
@@ -131,8 +226,8 @@ enum options_action options_parse(int argc, char *argv[], struct options *opts,
 		}
 	}
 
-	if (optind >= argc) {
-		snprintf(err, errlen, "missing FLAT_BINARY (see --help)");
+	if (optind >= argc && !opts->kernel) {
+		snprintf(err, errlen, "missing FLAT_BINARY or --kernel FILE (see --help)");
 		return OPTIONS_ERROR;
 	}
 	if (optind + 1 < argc) {
@@ -140,6 +235,7 @@ enum options_action options_parse(int argc, char *argv[], struct options *opts,
 			 argv[optind + 1]);
 		return OPTIONS_ERROR;
 	}
-	opts->image = argv[optind];
-	return OPTIONS_RUN;
+	if (optind < argc)
+		opts->image = argv[optind];
+	return check_combination(opts, mem_arg, err, errlen);
 }

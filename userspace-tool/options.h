@@ -10,7 +10,11 @@
 
 struct options {
 	uint64_t mem_size;	/* bytes of guest memory */
-	const char *image;	/* the flat binary to run */
+	const char *image;	/* the flat binary to run, or NULL */
+	const char *kernel;	/* --kernel, or NULL */
+	const char *initrd;	/* --initrd, or NULL */
+	const char *append;	/* --append, or NULL */
+	const char *accel;	/* "minivm" or "kvm" */
 	bool verbose;		/* trace exits on stderr */
 };
 

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The VMM loop: MINIVM_RUN, act on the exit, repeat.
+ * The VMM loop: RUN, translate the exit, act on it, repeat. Only the
+ * driver seam (accel/) is called here, so the loop is the same whichever
+ * accelerator runs the guest.
  */
 #include <errno.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
-#include <sys/ioctl.h>
 
 #include "exitcode.h"
 #include "exits.h"
@@ -19,7 +20,7 @@
  */
 static atomic_int stop_signal;
 /* Written once before the handlers are installed, then only read. */
-static struct minivm_run *signal_run;
+static struct accel_vcpu *signal_vcpu;
 
 /*
  * A signal that arrives while the vCPU is in the guest makes RUN return
@@ -31,65 +32,82 @@ static struct minivm_run *signal_run;
 static void stop_handler(int sig)
 {
 	stop_signal = sig;
-	if (signal_run)
-		signal_run->immediate_exit = 1;
+	if (signal_vcpu)
+		signal_vcpu->accel->ops->set_immediate_exit(signal_vcpu);
 }
 
 void vcpu_catch_signals(struct vm *vm)
 {
 	struct sigaction sa = { .sa_handler = stop_handler };
 
-	/* No SA_RESTART: the kernel must not restart MINIVM_RUN for us. */
+	/* No SA_RESTART: the kernel must not restart RUN for us. */
 	sigemptyset(&sa.sa_mask);
-	if (vm->immediate_exit)
-		signal_run = vm->run;
+	if (vm->accel.immediate_exit)
+		signal_vcpu = &vm->vcpu;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 }
 
-static void trace_exit(const struct minivm_run *run,
-		       const struct exit_result *result)
+static uint64_t le_value(const uint8_t *data, unsigned int len)
 {
-	const uint8_t *data;
-	uint32_t val = 0;
+	uint64_t val = 0;
 	unsigned int i;
 
+	for (i = 0; i < len; i++)
+		val |= (uint64_t)data[i] << (8 * i);
+	return val;
+}
+
+static void trace_exit(const struct vmm_exit *exit,
+		       const struct exit_result *result)
+{
 	if (!verbose)
 		return;
-	if (run->exit_reason != MINIVM_EXIT_IO) {
-		pr_verbose("exit %s", minivm_exit_name(run->exit_reason));
-		return;
-	}
 
-	/* Only called after handle_exit() checked size and data_offset. */
-	data = (const uint8_t *)run + run->io.data_offset;
-	for (i = 0; i < run->io.size; i++)
-		val |= (uint32_t)data[i] << (8 * i);
-	pr_verbose("exit IO %s port 0x%04x size %u data 0x%0*x%s",
-		   run->io.direction == MINIVM_EXIT_IO_OUT ? "out" : "in",
-		   run->io.port, run->io.size, run->io.size * 2, val,
-		   result->unclaimed ? " (unclaimed port)" : "");
+	switch (exit->reason) {
+	case VMM_EXIT_IO:
+		pr_verbose("exit IO %s port 0x%04x size %u data 0x%0*llx%s",
+			   exit->io.out ? "out" : "in", exit->io.port,
+			   exit->io.size, exit->io.size * 2,
+			   (unsigned long long)le_value(exit->io.data, exit->io.size),
+			   result->unclaimed ? " (unclaimed port)" : "");
+		break;
+	case VMM_EXIT_MMIO:
+		pr_verbose("exit MMIO %s 0x%llx size %u data 0x%0*llx%s",
+			   exit->mmio.write ? "write" : "read",
+			   (unsigned long long)exit->mmio.addr, exit->mmio.len,
+			   exit->mmio.len * 2,
+			   (unsigned long long)le_value(exit->mmio.data, exit->mmio.len),
+			   result->unclaimed ? " (unclaimed address)" : "");
+		break;
+	default:
+		pr_verbose("exit %s", vmm_exit_name(exit->reason));
+	}
 }
 
 /* The guest crashed: say why on one line, with CS:IP if we can read it. */
-static void report_crash(struct vm *vm)
+static void report_crash(struct vm *vm, const struct vmm_exit *exit)
 {
-	struct minivm_sregs sregs;
-	struct minivm_regs regs;
+	const struct accel_ops *ops = vm->accel.ops;
+	struct vcpu_sregs sregs;
+	struct vcpu_regs regs;
 	bool have_regs;
 	char line[400];
 
-	have_regs = ioctl(vm->vcpu_fd, MINIVM_GET_REGS, &regs) == 0 &&
-		    ioctl(vm->vcpu_fd, MINIVM_GET_SREGS, &sregs) == 0;
-	format_crash(line, sizeof(line), vm->run,
+	have_regs = !ops->get_regs(&vm->vcpu, &regs) &&
+		    !ops->get_sregs(&vm->vcpu, &sregs);
+	format_crash(line, sizeof(line), exit, ops->run_ioctl,
 		     have_regs ? &regs : NULL, have_regs ? &sregs : NULL);
 	pr_err("%s", line);
 }
 
-int vcpu_run(struct vm *vm, struct ioport_bus *bus, struct debug_exit *dx)
+int vcpu_run(struct vm *vm, const struct vmm_devices *devs)
 {
-	struct minivm_run *run = vm->run;
+	const struct accel_ops *ops = vm->accel.ops;
 	struct exit_result result;
+	struct vmm_exit exit;
+	char why[256];
+	int ret;
 
 	for (;;) {
 		if (stop_signal) {
@@ -98,32 +116,29 @@ int vcpu_run(struct vm *vm, struct ioport_bus *bus, struct debug_exit *dx)
 			return -stop_signal;
 		}
 
-		if (ioctl(vm->vcpu_fd, MINIVM_RUN, 0) < 0) {
+		ret = ops->run(&vm->vcpu);
+		if (ret) {
 			/*
 			 * A signal: the loop's top decides whether it was one
 			 * that stops us. immediate_exit is never cleared: only
 			 * stop_handler() sets it, and then we stop anyway.
 			 */
-			if (errno == EINTR)
+			if (ret == -EINTR)
 				continue;
-			die(STATUS_OS_ERROR, "MINIVM_RUN: %s", strerror(errno));
+			die(STATUS_OS_ERROR, "%s: %s", ops->run_ioctl, strerror(-ret));
 		}
 
-		switch (handle_exit(bus, dx, run, vm->run_size, &result)) {
-		case EXIT_RESUME:
-			trace_exit(run, &result);
-			break;
-		case EXIT_STOP:
-			trace_exit(run, &result);
-			if (result.status == STATUS_GUEST_CRASH &&
-			    run->exit_reason != MINIVM_EXIT_IO)
-				report_crash(vm);
-			return result.status;
-		case EXIT_MALFORMED:
-			die(STATUS_OS_ERROR,
-			    "malformed I/O exit from the module: direction %u port 0x%x size %u count %u data_offset %llu",
-			    run->io.direction, run->io.port, run->io.size,
-			    run->io.count, (unsigned long long)run->io.data_offset);
+		if (ops->get_exit(&vm->vcpu, &exit, why, sizeof(why)))
+			die(STATUS_OS_ERROR, "%s", why);
+
+		if (handle_exit(devs, &exit, &result) == EXIT_RESUME) {
+			trace_exit(&exit, &result);
+			continue;
 		}
+
+		trace_exit(&exit, &result);
+		if (result.status == STATUS_GUEST_CRASH && exit.reason != VMM_EXIT_IO)
+			report_crash(vm, &exit);
+		return result.status;
 	}
 }

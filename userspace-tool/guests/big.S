@@ -6,7 +6,12 @@
  * run with status 0.
  */
 	.code16
-	.section .text.start, "ax"
+	/*
+	 * .text, not .text.start: clang's assembler gives the (otherwise
+	 * empty) .text a 4-byte alignment, and placed after .text.start it
+	 * would pad the image to 64K + 4 bytes.
+	 */
+	.text
 	.globl	_start
 _start:
 	.fill	0x10001, 1, 0xf4

@@ -39,24 +39,46 @@ static void exitcode_debug_exit(void)
 			check_failed(__FILE__, __LINE__, "value %u gives status >= 64", v);
 }
 
+static int status_of(enum vmm_exit_reason reason)
+{
+	struct vmm_exit exit = { .reason = reason };
+
+	return exit_status_for_exit(&exit);
+}
+
 static void exitcode_reasons(void)
 {
-	CHECK_INT(exit_status_for_reason(MINIVM_EXIT_HLT), 0);
-	CHECK_INT(exit_status_for_reason(MINIVM_EXIT_IO), -1);
-	CHECK_INT(exit_status_for_reason(MINIVM_EXIT_INTR), -1);
-	CHECK_INT(exit_status_for_reason(MINIVM_EXIT_SHUTDOWN), 70);
-	CHECK_INT(exit_status_for_reason(MINIVM_EXIT_FAIL_ENTRY), 70);
-	CHECK_INT(exit_status_for_reason(MINIVM_EXIT_INTERNAL_ERROR), 70);
-	CHECK_INT(exit_status_for_reason(MINIVM_EXIT_UNKNOWN), 70);
-	CHECK_INT(exit_status_for_reason(1000), 70);
+	struct vmm_exit ev = { .reason = VMM_EXIT_SYSTEM_EVENT };
+
+	CHECK_INT(status_of(VMM_EXIT_HLT), 0);
+	CHECK_INT(status_of(VMM_EXIT_IO), -1);
+	CHECK_INT(status_of(VMM_EXIT_MMIO), -1);
+	CHECK_INT(status_of(VMM_EXIT_INTR), -1);
+	CHECK_INT(status_of(VMM_EXIT_SHUTDOWN), 70);
+	CHECK_INT(status_of(VMM_EXIT_FAIL_ENTRY), 70);
+	CHECK_INT(status_of(VMM_EXIT_INTERNAL_ERROR), 70);
+	CHECK_INT(status_of(VMM_EXIT_UNKNOWN), 70);
+	CHECK_INT(status_of(1000), 70);
+
+	/* Power-off and reset end cleanly; a crash report does not. */
+	ev.system_event.type = VMM_SYSTEM_EVENT_SHUTDOWN;
+	CHECK_INT(exit_status_for_exit(&ev), 0);
+	ev.system_event.type = VMM_SYSTEM_EVENT_RESET;
+	CHECK_INT(exit_status_for_exit(&ev), 0);
+	ev.system_event.type = VMM_SYSTEM_EVENT_CRASH;
+	CHECK_INT(exit_status_for_exit(&ev), 70);
+	ev.system_event.type = VMM_SYSTEM_EVENT_OTHER;
+	CHECK_INT(exit_status_for_exit(&ev), 70);
 }
 
 static void exitcode_names(void)
 {
-	CHECK_STR(minivm_exit_name(MINIVM_EXIT_IO), "IO");
-	CHECK_STR(minivm_exit_name(MINIVM_EXIT_SHUTDOWN), "SHUTDOWN");
-	CHECK_STR(minivm_exit_name(MINIVM_EXIT_INTERNAL_ERROR), "INTERNAL_ERROR");
-	CHECK_STR(minivm_exit_name(99), "UNKNOWN");
+	CHECK_STR(vmm_exit_name(VMM_EXIT_IO), "IO");
+	CHECK_STR(vmm_exit_name(VMM_EXIT_MMIO), "MMIO");
+	CHECK_STR(vmm_exit_name(VMM_EXIT_SHUTDOWN), "SHUTDOWN");
+	CHECK_STR(vmm_exit_name(VMM_EXIT_INTERNAL_ERROR), "INTERNAL_ERROR");
+	CHECK_STR(vmm_exit_name(VMM_EXIT_SYSTEM_EVENT), "SYSTEM_EVENT");
+	CHECK_STR(vmm_exit_name(99), "UNKNOWN");
 	CHECK_STR(vmx_exit_name(18), "VMCALL");
 	CHECK_STR(vmx_exit_name(33), "INVALID_STATE");
 	CHECK_STR(vmx_exit_name(48), "EPT_VIOLATION");
@@ -66,26 +88,26 @@ static void exitcode_names(void)
 
 static void exitcode_crash_shutdown(void)
 {
-	struct minivm_run run = { .exit_reason = MINIVM_EXIT_SHUTDOWN };
-	struct minivm_regs regs = { .rip = 0x5 };
-	struct minivm_sregs sregs = { .cs.selector = 0x1000 };
+	struct vmm_exit exit = { .reason = VMM_EXIT_SHUTDOWN };
+	struct vcpu_regs regs = { .rip = 0x5 };
+	struct vcpu_sregs sregs = { .cs.selector = 0x1000 };
 	char line[400];
 
-	format_crash(line, sizeof(line), &run, &regs, &sregs);
+	format_crash(line, sizeof(line), &exit, "MINIVM_RUN", &regs, &sregs);
 	CHECK_STR(line, "guest stopped: triple fault (SHUTDOWN) at CS:IP 1000:0005 (rip 0x5)");
-	format_crash(line, sizeof(line), &run, NULL, NULL);
+	format_crash(line, sizeof(line), &exit, "MINIVM_RUN", NULL, NULL);
 	CHECK_STR(line, "guest stopped: triple fault (SHUTDOWN)");
 }
 
 static void exitcode_crash_fail_entry(void)
 {
-	struct minivm_run run = { .exit_reason = MINIVM_EXIT_FAIL_ENTRY };
+	struct vmm_exit exit = { .reason = VMM_EXIT_FAIL_ENTRY };
 	char line[400];
 
-	run.fail_entry.hardware_entry_failure_reason = 0x80000021;
-	run.fail_entry.qualification = 3;
-	run.fail_entry.cpu = 1;
-	format_crash(line, sizeof(line), &run, NULL, NULL);
+	exit.fail_entry.hw_reason = 0x80000021;
+	exit.fail_entry.qualification = 3;
+	exit.fail_entry.cpu = 1;
+	format_crash(line, sizeof(line), &exit, "MINIVM_RUN", NULL, NULL);
 	CHECK_CONTAINS(line, "VM entry failed (FAIL_ENTRY)");
 	CHECK_CONTAINS(line, "hardware reason 0x80000021");
 	CHECK_CONTAINS(line, "basic reason 33 (INVALID_STATE)");
@@ -95,81 +117,104 @@ static void exitcode_crash_fail_entry(void)
 
 static void exitcode_crash_internal(void)
 {
-	struct minivm_run run = { .exit_reason = MINIVM_EXIT_INTERNAL_ERROR };
+	struct vmm_exit exit = { .reason = VMM_EXIT_INTERNAL_ERROR };
 	char line[400];
 
-	run.internal.suberror = MINIVM_INTERNAL_ERROR_UNHANDLED_EXIT;
-	run.internal.ndata = 5;
-	run.internal.data[0] = 18;
-	run.internal.data[1] = 0;
-	run.internal.data[2] = 0x5;
-	run.internal.data[3] = 3;
-	run.internal.data[4] = 0;
-	format_crash(line, sizeof(line), &run, NULL, NULL);
+	exit.internal.kind = VMM_INTERNAL_UNHANDLED_EXIT;
+	exit.internal.have_vmx = true;
+	exit.internal.vmx_reason = 18;
+	exit.internal.rip = 0x5;
+	exit.internal.vmx_insn_len = 3;
+	format_crash(line, sizeof(line), &exit, "MINIVM_RUN", NULL, NULL);
 	CHECK_STR(line, "guest stopped: internal error (unhandled exit): VMX exit reason 18 (VMCALL), qualification 0x0, rip 0x5, instruction length 3, IDT-vectoring info 0x0");
 
-	run.internal.suberror = MINIVM_INTERNAL_ERROR_DELIVERY_EV;
-	run.internal.data[0] = 48;
-	format_crash(line, sizeof(line), &run, NULL, NULL);
+	exit.internal.kind = VMM_INTERNAL_DELIVERY_EV;
+	exit.internal.vmx_reason = 48;
+	format_crash(line, sizeof(line), &exit, "MINIVM_RUN", NULL, NULL);
 	CHECK_CONTAINS(line, "exit while delivering an event");
 	CHECK_CONTAINS(line, "48 (EPT_VIOLATION)");
 
-	run.internal.suberror = MINIVM_INTERNAL_ERROR_EMULATION;
-	run.internal.ndata = 5;
-	run.internal.data[0] = 0x1011;
-	run.internal.data[1] = 0x30000;
-	run.internal.data[2] = 2;
-	run.internal.data[3] = 0x6ef3;
-	run.internal.data[4] = 0;
-	format_crash(line, sizeof(line), &run, NULL, NULL);
-	CHECK_STR(line, "guest stopped: internal error (instruction not emulated): rip 0x1011, guest-physical address 0x30000, bytes f3 6e");
-	run.internal.data[2] = 99;	/* a bogus length: at most 15 bytes */
-	run.internal.data[3] = 0x0807060504030201ULL;
-	run.internal.data[4] = 0x0f0e0d0c0b0a09ULL;
-	format_crash(line, sizeof(line), &run, NULL, NULL);
-	CHECK_CONTAINS(line, "bytes 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f");
+	/* The emulator's failure: where, and the bytes it could not decode. */
+	memset(&exit.internal, 0, sizeof(exit.internal));
+	exit.internal.kind = VMM_INTERNAL_EMULATION;
+	exit.internal.have_rip = true;
+	exit.internal.rip = 0x1000;
+	exit.internal.have_gpa = true;
+	exit.internal.gpa = 0xfee00030;
+	exit.internal.insn_len = 2;
+	exit.internal.insn[0] = 0x0f;
+	exit.internal.insn[1] = 0x0b;
+	format_crash(line, sizeof(line), &exit, "MINIVM_RUN", NULL, NULL);
+	CHECK_STR(line, "guest stopped: internal error (instruction emulation failed): rip 0x1000, guest-physical 0xfee00030, instruction bytes 0f 0b");
 
-	run.internal.suberror = 7;
-	run.internal.ndata = 2;
-	run.internal.data[0] = 0x11;
-	run.internal.data[1] = 0x22;
-	format_crash(line, sizeof(line), &run, NULL, NULL);
+	/* A known kind whose data layout is unknown: raw words. */
+	memset(&exit.internal, 0, sizeof(exit.internal));
+	exit.internal.kind = VMM_INTERNAL_EMULATION;
+	exit.internal.suberror = 1;
+	exit.internal.ndata = 1;
+	exit.internal.data[0] = 0x33;
+	format_crash(line, sizeof(line), &exit, "KVM_RUN", NULL, NULL);
+	CHECK_STR(line, "guest stopped: internal error (instruction emulation failed, suberror 1), data: 0x33");
+
+	memset(&exit.internal, 0, sizeof(exit.internal));
+	exit.internal.suberror = 7;
+	exit.internal.ndata = 2;
+	exit.internal.data[0] = 0x11;
+	exit.internal.data[1] = 0x22;
+	format_crash(line, sizeof(line), &exit, "MINIVM_RUN", NULL, NULL);
 	CHECK_STR(line, "guest stopped: internal error (suberror 7), data: 0x11 0x22");
 }
 
 static void exitcode_crash_bounds(void)
 {
-	struct minivm_run run = { .exit_reason = MINIVM_EXIT_INTERNAL_ERROR };
+	struct vmm_exit exit = { .reason = VMM_EXIT_INTERNAL_ERROR };
 	char line[400], tiny[12];
 	unsigned int i;
 
 	/* A bogus ndata shows at most the 16 words that exist. */
-	run.internal.suberror = 99;
-	run.internal.ndata = 1000;
+	exit.internal.suberror = 99;
+	exit.internal.ndata = 1000;
 	for (i = 0; i < 16; i++)
-		run.internal.data[i] = 0xa0 + i;
-	format_crash(line, sizeof(line), &run, NULL, NULL);
+		exit.internal.data[i] = 0xa0 + i;
+	format_crash(line, sizeof(line), &exit, "MINIVM_RUN", NULL, NULL);
 	CHECK_CONTAINS(line, " 0xaf");
 	CHECK(!strstr(line, "0xb0"));
 
 	memset(tiny, 'x', sizeof(tiny));
-	format_crash(tiny, sizeof(tiny), &run, NULL, NULL);
+	format_crash(tiny, sizeof(tiny), &exit, "MINIVM_RUN", NULL, NULL);
 	CHECK_INT(strlen(tiny), sizeof(tiny) - 1);
 
-	run.exit_reason = 42;
-	format_crash(line, sizeof(line), &run, NULL, NULL);
+	exit.reason = VMM_EXIT_UNKNOWN;
+	exit.raw_reason = 42;
+	format_crash(line, sizeof(line), &exit, "MINIVM_RUN", NULL, NULL);
 	CHECK_STR(line, "guest stopped: unexpected exit reason 42 (UNKNOWN) from MINIVM_RUN");
 	CHECK(!strchr(line, '\n'));
+	exit.raw_reason = 8;
+	exit.raw_name = "X86_RDMSR";
+	format_crash(line, sizeof(line), &exit, "MINIVM_RUN", NULL, NULL);
+	CHECK_STR(line, "guest stopped: unexpected exit reason 8 (X86_RDMSR) from MINIVM_RUN");
+}
+
+static void exitcode_crash_system_event(void)
+{
+	struct vmm_exit exit = { .reason = VMM_EXIT_SYSTEM_EVENT };
+	char line[400];
+
+	exit.system_event.type = VMM_SYSTEM_EVENT_CRASH;
+	exit.system_event.raw_type = 3;
+	format_crash(line, sizeof(line), &exit, "KVM_RUN", NULL, NULL);
+	CHECK_STR(line, "guest stopped: system event 3 (the guest reported a crash)");
 }
 
 const struct test exitcode_tests[] = {
 	{ "exitcode: the documented status table", exitcode_table },
 	{ "exitcode: debug-exit (v << 1) | 1, low 8 bits, always odd", exitcode_debug_exit },
 	{ "exitcode: which exit reasons end the run, and how", exitcode_reasons },
-	{ "exitcode: minivm and VMX exit reason names", exitcode_names },
+	{ "exitcode: exit and VMX exit reason names", exitcode_names },
 	{ "exitcode: triple fault line, with and without CS:IP", exitcode_crash_shutdown },
 	{ "exitcode: failed VM entry line", exitcode_crash_fail_entry },
 	{ "exitcode: internal error lines", exitcode_crash_internal },
 	{ "exitcode: bogus ndata, tiny buffer, unknown reason", exitcode_crash_bounds },
+	{ "exitcode: a system event that is not a power-off", exitcode_crash_system_event },
 	{ NULL, NULL },
 };

@@ -24,12 +24,13 @@
 
 #include <linux/minivm.h>
 
+#include "accel/minivm-xlate.h"
 #include "compiler.h"
+#include "fake-boot.h"
 #include "fake-minivm.h"
 
 static int sys_fd = -1, vm_fd = -1, vcpu_fd = -1;
-static uint8_t *guest_mem;
-static uint64_t guest_size;
+static struct fake_guest_mem guest;
 static struct minivm_regs regs;
 static struct minivm_sregs sregs;
 static struct minivm_run *run;
@@ -112,6 +113,8 @@ static int sys_ioctl(unsigned long req, unsigned long arg)
 			return is("nocap") ? 0 : 1;
 		if (arg == MINIVM_CAP_UNRESTRICTED_GUEST)
 			return is("noreal") ? 0 : 1;
+		if (arg == MINIVM_CAP_LONG_MODE)
+			return is("nolong") ? 0 : 1;
 		if (arg == MINIVM_CAP_IMMEDIATE_EXIT)
 			return 1;
 		return 0;
@@ -130,43 +133,17 @@ static int sys_ioctl(unsigned long req, unsigned long arg)
 
 static int set_memory(const struct minivm_userspace_memory_region *r)
 {
-	if (r->slot || r->flags || r->reserved[0] || r->reserved[1] ||
-	    r->guest_phys_addr || !r->memory_size || (r->memory_size & 4095) ||
-	    (r->userspace_addr & 4095)) {
+	if (r->flags || r->reserved[0] || r->reserved[1] || !r->memory_size ||
+	    (r->memory_size & 4095) || (r->userspace_addr & 4095) ||
+	    (r->guest_phys_addr & 4095) ||
+	    fake_add_slot(&guest, r->slot, r->guest_phys_addr, r->memory_size,
+			  (uint8_t *)(uintptr_t)r->userspace_addr)) {
 		complain("bad memory region: slot %u flags %u gpa 0x%llx size 0x%llx",
 			 r->slot, r->flags, (unsigned long long)r->guest_phys_addr,
 			 (unsigned long long)r->memory_size);
 		return fail(EINVAL);
 	}
-	guest_mem = (uint8_t *)(uintptr_t)r->userspace_addr;
-	guest_size = r->memory_size;
 	return 0;
-}
-
-/* The image must already be in guest memory at 0x10000. */
-static void check_image(void)
-{
-	const char *path = getenv("MINIVM_FAKE_IMAGE");
-	uint8_t buf[256];
-	ssize_t n;
-	int fd;
-
-	if (!path)
-		return;
-	fd = __real_open(path, O_RDONLY);
-	n = fd < 0 ? -1 : read(fd, buf, sizeof(buf));
-	if (fd >= 0)
-		close(fd);
-	if (n <= 0 || guest_size < 0x10000 + (uint64_t)n ||
-	    memcmp(guest_mem + 0x10000, buf, n) || guest_mem[0xffff])
-		complain("image not at guest-physical 0x10000");
-}
-
-static void check_segment(const char *name, const struct minivm_segment *s)
-{
-	if (s->selector != 0x1000 || s->base != 0x10000 || s->limit != 0xffff)
-		complain("%s is %04x base 0x%llx limit 0x%x, want 1000/0x10000/0xffff",
-			 name, s->selector, (unsigned long long)s->base, s->limit);
 }
 
 static void reset_state(void)
@@ -181,6 +158,10 @@ static void reset_state(void)
 	sregs.fs = data;
 	sregs.gs = data;
 	sregs.ss = data;
+	sregs.tr = (struct minivm_segment) { .limit = 0xffff, .type = 11, .present = 1 };
+	sregs.ldt = (struct minivm_segment) { .limit = 0xffff, .type = 2, .present = 1 };
+	sregs.gdt.limit = 0xffff;
+	sregs.idt.limit = 0xffff;
 	sregs.cr0 = 0x60000010;
 	memset(&regs, 0, sizeof(regs));
 	regs.rip = 0xfff0;
@@ -335,8 +316,14 @@ static int vcpu_run(void)
 		run->exit_reason = MINIVM_EXIT_INTR;
 		return fail(EINTR);
 	}
-	if (nr_runs == 0)
-		check_image();
+	if (nr_runs == 0) {
+		struct vcpu_sregs s;
+		struct vcpu_regs r;
+
+		minivm_regs_to_vcpu(&regs, &r);
+		minivm_sregs_to_vcpu(&sregs, &s);
+		fake_check_boot("fake-minivm", &guest, &r, &s);
+	}
 	if (pending_in_size) {
 		uint32_t got = 0;
 
@@ -351,8 +338,8 @@ static int vcpu_run(void)
 
 static int vcpu_ioctl(unsigned long req, void *argp)
 {
-	const struct minivm_regs *r = argp;
 	const struct minivm_sregs *s = argp;
+	unsigned int i;
 
 	switch (req) {
 	case MINIVM_RUN:
@@ -361,24 +348,18 @@ static int vcpu_ioctl(unsigned long req, void *argp)
 		memcpy(argp, &regs, sizeof(regs));
 		return 0;
 	case MINIVM_SET_REGS:
-		if (r->rip || r->rsp || r->rflags != 2 || r->rax)
-			complain("SET_REGS rip 0x%llx rsp 0x%llx rflags 0x%llx",
-				 (unsigned long long)r->rip, (unsigned long long)r->rsp,
-				 (unsigned long long)r->rflags);
-		regs = *r;
+		memcpy(&regs, argp, sizeof(regs));
 		return 0;
 	case MINIVM_GET_SREGS:
 		memcpy(argp, &sregs, sizeof(sregs));
 		return 0;
 	case MINIVM_SET_SREGS:
-		check_segment("CS", &s->cs);
-		check_segment("DS", &s->ds);
-		check_segment("ES", &s->es);
-		check_segment("FS", &s->fs);
-		check_segment("GS", &s->gs);
-		check_segment("SS", &s->ss);
-		if (s->cs.type != 11 || s->cr0 != 0x60000010)
-			complain("SET_SREGS changed more than the segments");
+		/* As the module: reserved and padding must be zero. */
+		for (i = 0; i < ARRAY_SIZE(s->reserved); i++)
+			if (s->reserved[i])
+				return fail(EINVAL);
+		if (s->cs.padding || s->tr.padding || s->gdt.padding[0])
+			return fail(EINVAL);
 		sregs = *s;
 		return 0;
 	}

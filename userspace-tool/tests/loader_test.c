@@ -5,7 +5,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "loader.h"
+#include "boot/flat.h"
+#include "guest-mem.h"
 #include "test.h"
 
 #define MEM_SIZE	(FLAT_LOAD_ADDR + 0x2000)	/* 8K of room */
@@ -124,40 +125,28 @@ static void loader_load_errors(void)
 	free(mem);
 }
 
-static void loader_regs(void)
+static void loader_boot_cpu(void)
 {
-	struct minivm_regs regs;
-
-	memset(&regs, 0x5a, sizeof(regs));
-	flat_init_regs(&regs);
-	CHECK_HEX(regs.rip, 0);
-	CHECK_HEX(regs.rsp, 0);
-	CHECK_HEX(regs.rflags, 0x2);
-	CHECK_HEX(regs.rax | regs.rbx | regs.rcx | regs.rdx | regs.rsi |
-		  regs.rdi | regs.rbp | regs.r8 | regs.r15, 0);
-}
-
-static void loader_sregs(void)
-{
-	struct minivm_sregs s = { 0 };
-	struct minivm_segment *data[] = { &s.ds, &s.es, &s.fs, &s.gs, &s.ss };
+	struct boot_cpu cpu;
+	struct vcpu_segment *data[] = { &cpu.ds, &cpu.es, &cpu.fs, &cpu.gs, &cpu.ss };
 	unsigned int i;
 
-	/* The architectural reset state, as the module reports it. */
-	s.cs = (struct minivm_segment) { .base = 0xffff0000, .limit = 0xffff,
-		.selector = 0xf000, .type = 11, .present = 1, .s = 1 };
-	for (i = 0; i < 5; i++)
-		*data[i] = (struct minivm_segment) { .limit = 0xffff,
-			.type = 3, .present = 1, .s = 1 };
-	s.tr.type = 11;
-	s.cr0 = 0x60000010;
+	memset(&cpu, 0x5a, sizeof(cpu));
+	flat_boot_cpu(&cpu);
+	CHECK_HEX(cpu.regs.rip, 0);
+	CHECK_HEX(cpu.regs.rsp, 0);
+	CHECK_HEX(cpu.regs.rflags, 0x2);
+	CHECK_HEX(cpu.regs.rax | cpu.regs.rbx | cpu.regs.rcx | cpu.regs.rdx |
+		  cpu.regs.rsi | cpu.regs.rdi | cpu.regs.rbp | cpu.regs.r8 |
+		  cpu.regs.r15, 0);
 
-	flat_init_sregs(&s);
-
-	CHECK_HEX(s.cs.selector, 0x1000);
-	CHECK_HEX(s.cs.base, 0x10000);
-	CHECK_HEX(s.cs.limit, 0xffff);
-	CHECK_INT(s.cs.type, 11);
+	CHECK_HEX(cpu.cs.selector, 0x1000);
+	CHECK_HEX(cpu.cs.base, 0x10000);
+	CHECK_HEX(cpu.cs.limit, 0xffff);
+	CHECK_INT(cpu.cs.type, 11);
+	CHECK_INT(cpu.cs.present, 1);
+	CHECK_INT(cpu.cs.s, 1);
+	CHECK_INT(cpu.cs.db | cpu.cs.l | cpu.cs.g | cpu.cs.dpl, 0);
 	for (i = 0; i < 5; i++) {
 		CHECK_HEX(data[i]->selector, 0x1000);
 		CHECK_HEX(data[i]->base, 0x10000);
@@ -165,8 +154,11 @@ static void loader_sregs(void)
 		CHECK_INT(data[i]->type, 3);
 		CHECK_INT(data[i]->present, 1);
 	}
-	CHECK_INT(s.tr.type, 11);
-	CHECK_HEX(s.cr0, 0x60000010);
+	/* Everything else as after RESET (api.rst 6.9): real mode. */
+	CHECK_HEX(cpu.cr0, 0x60000010);
+	CHECK_HEX(cpu.cr3 | cpu.cr4 | cpu.efer, 0);
+	CHECK_HEX(cpu.gdt.base | cpu.idt.base, 0);
+	CHECK_HEX(cpu.idt.limit, 0xffff);
 }
 
 const struct test loader_tests[] = {
@@ -177,7 +169,6 @@ const struct test loader_tests[] = {
 	{ "loader: one byte too many is refused", loader_load_too_big },
 	{ "loader: reads a pipe to its end", loader_load_pipe },
 	{ "loader: empty, bad fd and directory", loader_load_errors },
-	{ "loader: boot GPRs (IP 0, SP 0, RFLAGS 2)", loader_regs },
-	{ "loader: boot segments at 0x1000, hidden parts kept", loader_sregs },
+	{ "loader: real mode at 1000:0000, SP 0, RFLAGS 2", loader_boot_cpu },
 	{ NULL, NULL },
 };

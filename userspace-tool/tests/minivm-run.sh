@@ -153,7 +153,7 @@ t_string_io() {
 t_emulation_error() {
 	run -m 128K "$GUESTS/emul-error.bin"
 	expect_status 70
-	expect_err_line "instruction not emulated"
+	expect_err_line "instruction emulation failed"
 	result "an instruction the module cannot emulate gives status 70 and one stderr line"
 }
 
@@ -235,6 +235,46 @@ t_version() {
 	result "--version prints the version and API version and exits 0"
 }
 
+# The Multiboot test kernel (guests/multiboot/hello.c) reports on COM1 and
+# ends with debug-exit value 0, status 1; value N (status 2N+1) names the
+# check that failed (1: bad EAX magic, 2: no memory info, 3: no cmdline).
+MB_GREETING='Hello from a Multiboot guest!\n'
+
+t_multiboot() {
+	# 64M: mem_upper is the RAM from 1 MiB up, 63 MiB = 64512 KiB.
+	run -m 64M --kernel "$GUESTS/multiboot-hello.elf" --append "hello multiboot"
+	expect_status 1
+	expect_out "${MB_GREETING}mem_upper: 64512 KiB\ncmdline: hello multiboot\n"
+	expect_no_err
+	result "--kernel boots a Multiboot ELF: greeting, mem_upper and cmdline on COM1"
+}
+
+t_multiboot_initrd() {
+	printf 'an initramfs\n' >"$T/initrd"
+	run --kernel "$GUESTS/multiboot-hello.elf" --initrd "$T/initrd"
+	expect_status 1
+	expect_out "${MB_GREETING}mem_upper: 261120 KiB\ncmdline: \nmodule: 13 bytes\n"
+	expect_no_err
+	result "--initrd becomes the Multiboot module; -m defaults to 256M with --kernel"
+}
+
+t_kernel_errors() {
+	run --kernel "$GUESTS/hello.bin"
+	expect_status 65
+	expect_out ""
+	expect_err_line "neither a Linux bzImage"
+	run --kernel "$GUESTS/no-such-kernel"
+	expect_status 66
+	expect_err_line "No such file or directory"
+	run --kernel "$GUESTS/multiboot-hello.elf" --initrd "$GUESTS/no-such-initrd"
+	expect_status 66
+	expect_err_line "cannot read initrd"
+	run -m 1M --kernel "$GUESTS/multiboot-hello.elf"
+	expect_status 65
+	expect_err_line "not enough guest memory"
+	result "--kernel errors: not a kernel 65, missing files 66, too little memory 65"
+}
+
 t_sigterm() {
 	"$RUN" -v "$GUESTS/spin.bin" >"$T/out" 2>"$T/err" &
 	pid=$!
@@ -266,7 +306,7 @@ t_sigterm() {
 TESTS="t_hello t_hello_min_mem t_hello_big_mem t_verbose t_debug_exit
 t_io_check t_triple_fault t_string_io t_emulation_error t_image_fits t_image_too_big
 t_empty_image t_missing_file t_unreadable_file t_bad_size t_usage t_help
-t_version t_sigterm"
+t_version t_multiboot t_multiboot_initrd t_kernel_errors t_sigterm"
 
 echo "TAP version 13"
 echo "# minivm-run: $RUN, guests: $GUESTS"

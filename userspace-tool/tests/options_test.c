@@ -2,7 +2,7 @@
 /* The command line parser. */
 #include <stdarg.h>
 
-#include "loader.h"
+#include "boot/flat.h"
 #include "options.h"
 #include "test.h"
 
@@ -39,6 +39,19 @@ static void options_defaults(void)
 	CHECK_HEX(opts.mem_size, GUEST_MEM_DEFAULT);
 	CHECK_HEX(GUEST_MEM_DEFAULT, 16ULL << 20);
 	CHECK(!opts.verbose);
+	CHECK_STR(opts.accel, "minivm");
+}
+
+static void options_accel(void)
+{
+	CHECK_INT(parse("minivm-run", "--accel", "kvm", "g.bin", NULL), OPTIONS_RUN);
+	CHECK_STR(opts.accel, "kvm");
+	CHECK_INT(parse("minivm-run", "--accel=minivm", "g.bin", NULL), OPTIONS_RUN);
+	CHECK_STR(opts.accel, "minivm");
+	CHECK_INT(parse("minivm-run", "--accel", "qemu", "g.bin", NULL), OPTIONS_ERROR);
+	CHECK_STR(err, "unknown accelerator 'qemu': use minivm or kvm");
+	CHECK_INT(parse("minivm-run", "g.bin", "--accel", NULL), OPTIONS_ERROR);
+	CHECK_STR(err, "option --accel needs a NAME argument (minivm or kvm)");
 }
 
 static void options_memory(void)
@@ -90,6 +103,8 @@ static void options_help_version(void)
 	CHECK_CONTAINS(options_usage, "Usage: minivm-run");
 	CHECK_CONTAINS(options_usage, "FLAT_BINARY");
 	CHECK_CONTAINS(options_usage, "0x10000");
+	CHECK_CONTAINS(options_usage, "--kernel FILE [--initrd FILE] [--append CMDLINE]");
+	CHECK_CONTAINS(options_usage, "--accel=NAME");
 }
 
 static void options_verbose(void)
@@ -106,14 +121,63 @@ static void options_verbose(void)
 static void options_arguments(void)
 {
 	CHECK_INT(parse("minivm-run", NULL), OPTIONS_ERROR);
-	CHECK_STR(err, "missing FLAT_BINARY (see --help)");
+	CHECK_STR(err, "missing FLAT_BINARY or --kernel FILE (see --help)");
 	CHECK_INT(parse("minivm-run", "-v", NULL), OPTIONS_ERROR);
-	CHECK_STR(err, "missing FLAT_BINARY (see --help)");
+	CHECK_STR(err, "missing FLAT_BINARY or --kernel FILE (see --help)");
 	CHECK_INT(parse("minivm-run", "a.bin", "b.bin", NULL), OPTIONS_ERROR);
 	CHECK_STR(err, "unexpected argument 'b.bin': one FLAT_BINARY only");
 	/* "--" lets an image name start with a dash. */
 	CHECK_INT(parse("minivm-run", "--", "-odd.bin", NULL), OPTIONS_RUN);
 	CHECK_STR(opts.image, "-odd.bin");
+}
+
+static void options_kernel(void)
+{
+	CHECK_INT(parse("minivm-run", "--kernel", "bzImage", NULL), OPTIONS_RUN);
+	CHECK_STR(opts.kernel, "bzImage");
+	CHECK(opts.image == NULL);
+	CHECK(opts.initrd == NULL);
+	CHECK(opts.append == NULL);
+	/* A kernel gets more memory by default than a flat binary. */
+	CHECK_HEX(opts.mem_size, 256ULL << 20);
+
+	CHECK_INT(parse("minivm-run", "--kernel=vmlinuz", "--initrd", "initrd.img",
+			"--append", "console=ttyS0 quiet", "-m", "1G", NULL), OPTIONS_RUN);
+	CHECK_STR(opts.kernel, "vmlinuz");
+	CHECK_STR(opts.initrd, "initrd.img");
+	CHECK_STR(opts.append, "console=ttyS0 quiet");
+	CHECK_HEX(opts.mem_size, 1ULL << 30);
+	/* An explicit -m is kept, however small: the loader judges. */
+	CHECK_INT(parse("minivm-run", "-m", "128K", "--kernel", "k", NULL), OPTIONS_RUN);
+	CHECK_HEX(opts.mem_size, 128ULL << 10);
+	CHECK_INT(parse("minivm-run", "--kernel", "k", "--append=", NULL), OPTIONS_RUN);
+	CHECK_STR(opts.append, "");
+	CHECK_INT(parse("minivm-run", "--kernel", "k", "-m", "63G", NULL), OPTIONS_RUN);
+	CHECK_HEX(opts.mem_size, 63ULL << 30);
+	/* Without --kernel, a flat binary still gets all of 64G. */
+	CHECK_INT(parse("minivm-run", "-m", "64G", "g.bin", NULL), OPTIONS_RUN);
+}
+
+static void options_kernel_errors(void)
+{
+	CHECK_INT(parse("minivm-run", "--kernel", "k", "g.bin", NULL), OPTIONS_ERROR);
+	CHECK_STR(err, "unexpected argument 'g.bin': --kernel and a FLAT_BINARY exclude each other");
+	CHECK_INT(parse("minivm-run", "--initrd", "i", "g.bin", NULL), OPTIONS_ERROR);
+	CHECK_STR(err, "option --initrd needs --kernel (a flat binary takes neither --initrd nor --append)");
+	CHECK_INT(parse("minivm-run", "--append", "quiet", "g.bin", NULL), OPTIONS_ERROR);
+	CHECK_CONTAINS(err, "option --append needs --kernel");
+	CHECK_INT(parse("minivm-run", "--initrd", "i", NULL), OPTIONS_ERROR);
+	CHECK_STR(err, "missing FLAT_BINARY or --kernel FILE (see --help)");
+	CHECK_INT(parse("minivm-run", "--kernel", "k", "-m", "64G", NULL), OPTIONS_ERROR);
+	CHECK_STR(err, "invalid memory size '64G': with --kernel, must be at most 63G (RAM above 3G moves above 4G, and guest-physical memory ends at 64G)");
+	CHECK_INT(parse("minivm-run", "--kernel", NULL), OPTIONS_ERROR);
+	CHECK_STR(err, "option --kernel needs a FILE argument (see --help)");
+	CHECK_INT(parse("minivm-run", "--kernel", "k", "--initrd", NULL), OPTIONS_ERROR);
+	CHECK_STR(err, "option --initrd needs a FILE argument (see --help)");
+	CHECK_INT(parse("minivm-run", "--kernel", "k", "--append", NULL), OPTIONS_ERROR);
+	CHECK_STR(err, "option --append needs a CMDLINE argument (see --help)");
+	CHECK_INT(parse("minivm-run", "--kernel", "k", "-m", NULL), OPTIONS_ERROR);
+	CHECK_STR(err, "option -m/--memory needs a SIZE argument (see --help)");
 }
 
 static void options_unknown(void)
@@ -132,11 +196,14 @@ static void options_unknown(void)
 
 const struct test options_tests[] = {
 	{ "options: defaults (16M, not verbose)", options_defaults },
+	{ "options: --accel minivm|kvm", options_accel },
 	{ "options: -m/--memory forms", options_memory },
 	{ "options: bad or missing -m values", options_bad_memory },
 	{ "options: --help and --version", options_help_version },
 	{ "options: -v/--verbose", options_verbose },
 	{ "options: missing and extra arguments", options_arguments },
+	{ "options: --kernel, --initrd, --append, their -m default and limit", options_kernel },
+	{ "options: --kernel with a flat binary, --initrd alone, missing arguments", options_kernel_errors },
 	{ "options: unknown options", options_unknown },
 	{ NULL, NULL },
 };

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* parse_size() and format_size(), with minivm-run's real limits. */
 #include "compiler.h"
-#include "loader.h"
+#include "boot/flat.h"
 #include "size.h"
 #include "test.h"
 

@@ -81,6 +81,14 @@ extern const struct test loader_tests[];
 extern const struct test exitcode_tests[];
 extern const struct test exits_tests[];
 extern const struct test vmm_tests[];
+extern const struct test accel_minivm_tests[];
+extern const struct test accel_kvm_tests[];
+extern const struct test boot_tests[];
+extern const struct test bzimage_tests[];
+extern const struct test multiboot_tests[];
+extern const struct test mptable_tests[];
+extern const struct test kernel_tests[];
+extern const struct test guest_mem_tests[];
 
 /* The directory holding the test binaries (tests/ of the build tree). */
 extern char test_dir[];

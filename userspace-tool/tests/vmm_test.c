@@ -14,6 +14,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "boot/le.h"
+#include "images.h"
 #include "test.h"
 
 struct result {
@@ -48,7 +50,7 @@ static int tmpfd(void)
 }
 
 /*
- * Run @prog ("tool" or "fake", found next to the test binary) with the
+ * Run @prog ("tool", "fake" or "fake-kvm", found next to the test binary) with the
  * NULL-terminated arguments, $MINIVM_FAKE=@scenario and, if @image is not
  * NULL, $MINIVM_FAKE_IMAGE=@image, and collect what it did in res.
  */
@@ -64,6 +66,8 @@ static void run_prog(const char *prog, const char *scenario, const char *image, 
 	memset(&res, 0, sizeof(res));
 	if (!strcmp(prog, "tool"))
 		snprintf(path, sizeof(path), "%s/../minivm-run", test_dir);
+	else if (!strcmp(prog, "fake-kvm"))
+		snprintf(path, sizeof(path), "%s/minivm-run-fake-kvm", test_dir);
 	else
 		snprintf(path, sizeof(path), "%s/minivm-run-fake", test_dir);
 	argv[0] = "minivm-run";
@@ -130,7 +134,7 @@ static void vmm_usage_errors(void)
 {
 	run_prog("tool", "", NULL, NULL);
 	CHECK_INT(res.status, 64);
-	CHECK_ONE_ERROR_LINE("missing FLAT_BINARY");
+	CHECK_ONE_ERROR_LINE("missing FLAT_BINARY or --kernel FILE");
 	CHECK_STR(res.out, "");
 	run_prog("tool", "", NULL, "-m", "12X", guest("hello.bin"), NULL);
 	CHECK_INT(res.status, 64);
@@ -285,6 +289,265 @@ static void vmm_guest_crashes(void)
 	CHECK_ONE_ERROR_LINE("unexpected exit reason 99");
 }
 
+/* --accel kvm: accel/kvm.c against tests/fake-kvm.c. */
+static void vmm_kvm_setup_errors(void)
+{
+	run_prog("fake-kvm", "absent", NULL, "--accel", "kvm", guest("hello.bin"), NULL);
+	CHECK_INT(res.status, 69);
+	CHECK_ONE_ERROR_LINE("cannot open /dev/kvm: No such file or directory (is KVM loaded?");
+	run_prog("fake-kvm", "eacces", NULL, "--accel=kvm", guest("hello.bin"), NULL);
+	CHECK_INT(res.status, 69);
+	CHECK_ONE_ERROR_LINE("Permission denied (run as root or as a member of the kvm group)");
+	run_prog("fake-kvm", "version", NULL, "--accel", "kvm", guest("hello.bin"), NULL);
+	CHECK_INT(res.status, 71);
+	CHECK_ONE_ERROR_LINE("KVM API version mismatch: the kernel has 11, minivm-run was built for 12");
+	run_prog("fake-kvm", "nocap", NULL, "--accel", "kvm", guest("hello.bin"), NULL);
+	CHECK_INT(res.status, 71);
+	CHECK_ONE_ERROR_LINE("KVM lacks KVM_CAP_USER_MEMORY");
+	run_prog("fake-kvm", "busy", NULL, "--accel", "kvm", guest("hello.bin"), NULL);
+	CHECK_INT(res.status, 71);
+	CHECK_ONE_ERROR_LINE("is a minivm VM running?");
+
+	/* The default is minivm: the KVM fake is never asked. */
+	run_prog("fake-kvm", "", NULL, guest("hello.bin"), NULL);
+	CHECK_INT(res.status, 69);
+	CHECK_ONE_ERROR_LINE("cannot open /dev/minivm");
+}
+
+static void vmm_kvm_runs(void)
+{
+	/* Setup order, slots, CPUID and the flat boot state are checked. */
+	run_prog("fake-kvm", "", guest("hello.bin"), "--accel", "kvm", guest("hello.bin"), NULL);
+	CHECK_INT(res.status, 0);
+	CHECK_STR(res.err, "");
+
+	run_prog("fake-kvm", "io", NULL, "-v", "--accel", "kvm", guest("hello.bin"), NULL);
+	CHECK_INT(res.status, 0);
+	CHECK_STR(res.out, "ok\n");
+	CHECK_CONTAINS(res.err, "minivm-run: exit IO in port 0x03fd size 1 data 0x60\n");
+	CHECK_CONTAINS(res.err, "minivm-run: exit MMIO read 0xfed00000 size 4 data 0xffffffff (unclaimed address)\n");
+	CHECK_CONTAINS(res.err, "minivm-run: exit HLT\n");
+	CHECK(!strstr(res.err, "fake-"));
+
+	run_prog("fake-kvm", "debug-exit", NULL, "--accel", "kvm", guest("debug-exit.bin"), NULL);
+	CHECK_INT(res.status, 85);
+	CHECK_STR(res.err, "");
+
+	run_prog("fake-kvm", "poweroff", NULL, "--accel", "kvm", guest("hello.bin"), NULL);
+	CHECK_INT(res.status, 0);
+	CHECK_STR(res.err, "");
+
+	run_prog("fake-kvm", "sigterm", NULL, "--accel", "kvm", guest("spin.bin"), NULL);
+	CHECK_INT(res.signal, SIGTERM);
+	CHECK_STR(res.err, "");
+}
+
+static void vmm_kvm_crashes(void)
+{
+	run_prog("fake-kvm", "shutdown", NULL, "--accel", "kvm", guest("triple-fault.bin"), NULL);
+	CHECK_INT(res.status, 70);
+	CHECK_ONE_ERROR_LINE("guest stopped: triple fault (SHUTDOWN) at CS:IP 1000:1234");
+	run_prog("fake-kvm", "fail-entry", NULL, "--accel", "kvm", guest("hello.bin"), NULL);
+	CHECK_INT(res.status, 70);
+	CHECK_ONE_ERROR_LINE("hardware reason 0x80000021, basic reason 33 (INVALID_STATE), qualification 0x0, cpu 3");
+	run_prog("fake-kvm", "internal", NULL, "--accel", "kvm", guest("hello.bin"), NULL);
+	CHECK_INT(res.status, 70);
+	CHECK_ONE_ERROR_LINE("internal error (instruction emulation failed): instruction bytes 0f 01 c1");
+	run_prog("fake-kvm", "crash", NULL, "--accel", "kvm", guest("hello.bin"), NULL);
+	CHECK_INT(res.status, 70);
+	CHECK_ONE_ERROR_LINE("system event 3 (the guest reported a crash)");
+	run_prog("fake-kvm", "hypercall", NULL, "--accel", "kvm", guest("hello.bin"), NULL);
+	CHECK_INT(res.status, 70);
+	CHECK_ONE_ERROR_LINE("unexpected exit reason 3 (HYPERCALL) from KVM_RUN");
+	run_prog("fake-kvm", "malformed", NULL, "--accel", "kvm", guest("hello.bin"), NULL);
+	CHECK_INT(res.status, 71);
+	CHECK_ONE_ERROR_LINE("malformed I/O exit from KVM");
+}
+
+/* The $MINIVM_FAKE_* expectations of tests/fake-boot.c, for the next runs. */
+static const char *const fake_vars[] = {
+	"MINIVM_FAKE_BOOT", "MINIVM_FAKE_CMDLINE", "MINIVM_FAKE_ENTRY",
+	"MINIVM_FAKE_MODULE", "MINIVM_FAKE_HIGH",
+};
+
+static void expect_boot(const char *boot, const char *cmdline, uint64_t entry,
+			const char *module, uint64_t high)
+{
+	char num[32];
+
+	setenv("MINIVM_FAKE_BOOT", boot, 1);
+	setenv("MINIVM_FAKE_CMDLINE", cmdline, 1);
+	snprintf(num, sizeof(num), "0x%llx", (unsigned long long)entry);
+	setenv("MINIVM_FAKE_ENTRY", num, 1);
+	if (module)
+		setenv("MINIVM_FAKE_MODULE", module, 1);
+	else
+		unsetenv("MINIVM_FAKE_MODULE");
+	snprintf(num, sizeof(num), "0x%llx", (unsigned long long)high);
+	setenv("MINIVM_FAKE_HIGH", num, 1);
+}
+
+static void expect_nothing(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(fake_vars); i++)
+		unsetenv(fake_vars[i]);
+}
+
+/* The entry point of the Multiboot test kernel, from its ELF header. */
+static uint64_t elf_entry(const char *path)
+{
+	uint8_t hdr[52];
+	int fd = open(path, O_RDONLY);
+	ssize_t n = fd < 0 ? -1 : read(fd, hdr, sizeof(hdr));
+
+	if (fd >= 0)
+		close(fd);
+	if (n != sizeof(hdr)) {
+		check_failed(__FILE__, __LINE__, "cannot read %s", path);
+		return 0;
+	}
+	return get_le32(hdr + 24);
+}
+
+static char initrd_path[64];
+static char bzimage_path[64];
+
+static void make_kernel_files(void)
+{
+	static uint8_t bz[0x2000];
+
+	/* mkstemp() fills the template in: a fresh one each time. */
+	snprintf(initrd_path, sizeof(initrd_path), "/tmp/minivm-run-initrd-XXXXXX");
+	snprintf(bzimage_path, sizeof(bzimage_path), "/tmp/minivm-run-bzimage-XXXXXX");
+	make_test_bzimage(bz, sizeof(bz));
+	if (write_test_file(initrd_path, "an initramfs\n", 13) ||
+	    write_test_file(bzimage_path, bz, sizeof(bz)))
+		check_failed(__FILE__, __LINE__, "cannot write the test kernel files");
+}
+
+static void remove_kernel_files(void)
+{
+	unlink(initrd_path);
+	unlink(bzimage_path);
+	expect_nothing();
+}
+
+static void vmm_kernel_multiboot(void)
+{
+	const char *mb = guest("multiboot-hello.elf");
+	char mbcopy[4096];
+
+	snprintf(mbcopy, sizeof(mbcopy), "%s", mb);
+	make_kernel_files();
+	expect_boot("multiboot", "hello multiboot", elf_entry(mbcopy), initrd_path, 0);
+	run_prog("fake", "", NULL, "-m", "64M", "--kernel", mbcopy, "--initrd",
+		 initrd_path, "--append", "hello multiboot", NULL);
+	CHECK_INT(res.status, 0);
+	CHECK_STR(res.err, "");
+
+	/* The same on KVM, with RAM above the PCI hole; -v says what went where. */
+	expect_boot("multiboot", "", elf_entry(mbcopy), NULL, 1ULL << 30);
+	run_prog("fake-kvm", "", NULL, "-v", "-m", "4G", "--accel", "kvm",
+		 "--kernel", mbcopy, NULL);
+	CHECK_INT(res.status, 0);
+	CHECK_CONTAINS(res.err, "Multiboot kernel (ELF), header at 0x1000, loaded at 0x100000-");
+	CHECK(!strstr(res.err, "fake-"));
+	remove_kernel_files();
+}
+
+static void vmm_kernel_linux(void)
+{
+	make_kernel_files();
+	expect_boot("linux", "console=ttyS0 root=/dev/ram0", 0x100200, initrd_path, 0);
+	run_prog("fake", "", NULL, "--kernel", bzimage_path, "--initrd", initrd_path,
+		 "--append", "console=ttyS0 root=/dev/ram0", NULL);
+	CHECK_INT(res.status, 0);
+	CHECK_STR(res.err, "");
+
+	expect_boot("linux", "", 0x100200, NULL, 2ULL << 30);
+	run_prog("fake-kvm", "", NULL, "-v", "--accel", "kvm", "-m", "5G",
+		 "--kernel", bzimage_path, NULL);
+	CHECK_INT(res.status, 0);
+	CHECK_CONTAINS(res.err, "bzImage, boot protocol 2.12, fixed kernel of 7168 bytes at 0x100000 (entry 0x100200)");
+	CHECK(!strstr(res.err, "fake-"));
+
+	/* A 64-bit kernel needs a module that can run 64-bit guests. */
+	expect_nothing();
+	run_prog("fake", "nolong", NULL, "--kernel", bzimage_path, NULL);
+	CHECK_INT(res.status, 71);
+	CHECK_ONE_ERROR_LINE("the minivm module cannot run 64-bit guests (no MINIVM_CAP_LONG_MODE)");
+	/* A Multiboot kernel does not, and neither needs real mode. */
+	expect_boot("multiboot", "", elf_entry(guest("multiboot-hello.elf")), NULL, 0);
+	run_prog("fake", "nolong", NULL, "--kernel", guest("multiboot-hello.elf"), NULL);
+	CHECK_INT(res.status, 0);
+	CHECK_STR(res.err, "");
+	run_prog("fake", "noreal", NULL, "--kernel", guest("multiboot-hello.elf"), NULL);
+	CHECK_INT(res.status, 0);
+	CHECK_STR(res.err, "");
+	remove_kernel_files();
+}
+
+static void vmm_kernel_errors(void)
+{
+	char bad[] = "/tmp/minivm-run-badmb-XXXXXX";
+	char empty[] = "/tmp/minivm-run-empty-XXXXXX";
+	static uint8_t mb[0x1000];
+
+	make_kernel_files();
+	run_prog("tool", "", NULL, "--kernel", "/nonexistent/vmlinuz", NULL);
+	CHECK_INT(res.status, 66);
+	CHECK_ONE_ERROR_LINE("cannot read kernel '/nonexistent/vmlinuz': No such file or directory");
+	run_prog("tool", "", NULL, "--kernel", bzimage_path, "--initrd", "/nonexistent/initrd", NULL);
+	CHECK_INT(res.status, 66);
+	CHECK_ONE_ERROR_LINE("cannot read initrd '/nonexistent/initrd': No such file or directory");
+	run_prog("tool", "", NULL, "--kernel", "/", NULL);
+	CHECK_INT(res.status, 66);
+	CHECK_ONE_ERROR_LINE("Is a directory");
+
+	/* Not a kernel at all: a flat binary. */
+	run_prog("tool", "", NULL, "--kernel", guest("hello.bin"), NULL);
+	CHECK_INT(res.status, 65);
+	CHECK_ONE_ERROR_LINE("neither a Linux bzImage (no \"HdrS\" boot header at 0x202) nor a Multiboot kernel");
+
+	make_test_multiboot(mb, sizeof(mb), 0x80);
+	put_le32(mb + 0x88, 0xdeadbeef);
+	if (!write_test_file(bad, mb, sizeof(mb))) {
+		run_prog("tool", "", NULL, "--kernel", bad, NULL);
+		CHECK_INT(res.status, 65);
+		CHECK_ONE_ERROR_LINE("bad Multiboot header at offset 0x80: magic + flags + checksum is not 0");
+		unlink(bad);
+	}
+	if (!write_test_file(empty, "", 0)) {
+		run_prog("tool", "", NULL, "--kernel", bzimage_path, "--initrd", empty, NULL);
+		CHECK_INT(res.status, 65);
+		CHECK_ONE_ERROR_LINE("initrd '/tmp/minivm-run-empty-");
+		CHECK_CONTAINS(res.err, "' is empty");
+		unlink(empty);
+	}
+
+	/* Too little memory: for the Multiboot kernel's bss, for a bzImage. */
+	run_prog("tool", "", NULL, "-m", "1M", "--kernel", guest("multiboot-hello.elf"), NULL);
+	CHECK_INT(res.status, 65);
+	CHECK_ONE_ERROR_LINE("not enough guest memory: ELF segment 0 at 0x100000-");
+	run_prog("tool", "", NULL, "-m", "1M", "--kernel", bzimage_path, NULL);
+	CHECK_INT(res.status, 65);
+	CHECK_ONE_ERROR_LINE("not enough guest memory for the kernel");
+	run_prog("tool", "", NULL, "-m", "2M", "--kernel", guest("multiboot-hello.elf"),
+		 "--initrd", "/dev/zero", NULL);
+	CHECK_INT(res.status, 65);
+	CHECK_ONE_ERROR_LINE("initrd '/dev/zero' is larger than guest memory (2M)");
+
+	run_prog("tool", "", NULL, "-m", "64G", "--kernel", bzimage_path, NULL);
+	CHECK_INT(res.status, 64);
+	CHECK_ONE_ERROR_LINE("with --kernel, must be at most 63G");
+	run_prog("tool", "", NULL, "--kernel", bzimage_path, guest("hello.bin"), NULL);
+	CHECK_INT(res.status, 64);
+	CHECK_ONE_ERROR_LINE("--kernel and a FLAT_BINARY exclude each other");
+	remove_kernel_files();
+}
+
 static void vmm_run_failures(void)
 {
 	run_prog("fake", "eio", NULL, guest("hello.bin"), NULL);
@@ -307,5 +570,11 @@ const struct test vmm_tests[] = {
 	{ "vmm: SIGTERM stops a vCPU waiting in RUN (fake module)", vmm_sigterm_spinning },
 	{ "vmm: guest crashes exit 70 with one line (fake module)", vmm_guest_crashes },
 	{ "vmm: RUN errors and malformed exits exit 71 (fake module)", vmm_run_failures },
+	{ "vmm: --accel kvm: no device 69, API/capability/busy 71 (fake KVM)", vmm_kvm_setup_errors },
+	{ "vmm: --accel kvm: setup, I/O, MMIO, debug-exit, power-off, SIGTERM (fake KVM)", vmm_kvm_runs },
+	{ "vmm: --accel kvm: crashes 70, malformed exits 71 (fake KVM)", vmm_kvm_crashes },
+	{ "vmm: --kernel Multiboot: state, info, module, 4G (fake module and KVM)", vmm_kernel_multiboot },
+	{ "vmm: --kernel bzImage: boot_params, initrd, long mode, 5G (fakes)", vmm_kernel_linux },
+	{ "vmm: --kernel errors: 66 unreadable, 65 not bootable or too big, 64", vmm_kernel_errors },
 	{ NULL, NULL },
 };

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The flat-binary loader: a raw real-mode image, no header, entered at
- * its first byte (see loader.h for the layout and why).
+ * its first byte (see flat.h for the layout and why).
  */
 #include <errno.h>
 #include <limits.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "loader.h"
+#include "flat.h"
 
 uint64_t flat_room(uint64_t mem_size)
 {
@@ -56,36 +56,41 @@ int flat_load_fd(int fd, void *mem, uint64_t mem_size, uint64_t *loaded)
 	return flat_check(mem_size, done);
 }
 
-void flat_init_regs(struct minivm_regs *regs)
-{
-	memset(regs, 0, sizeof(*regs));
-	regs->rip = FLAT_ENTRY_IP;
-	regs->rsp = FLAT_ENTRY_SP;
-	regs->rflags = 0x2;	/* bit 1 is reserved and always set */
-}
-
-static void real_mode_segment(struct minivm_segment *seg, uint16_t selector)
+static struct vcpu_segment real_mode_segment(uint16_t selector, uint8_t type)
 {
 	/*
-	 * In real mode the base is always selector * 16. The rest of the
-	 * hidden part (64 KiB limit, type, present) is left as the reset
-	 * state has it, which is already right for real mode.
+	 * In real mode the base is always selector * 16; the rest of the
+	 * hidden part is what RESET leaves there (64 KiB limit, present,
+	 * read/write data or execute/read code, accessed), which is what a
+	 * real-mode guest expects.
 	 */
-	seg->selector = selector;
-	seg->base = (uint64_t)selector << 4;
+	return (struct vcpu_segment) {
+		.base = (uint64_t)selector << 4, .limit = 0xffff,
+		.selector = selector, .type = type, .present = 1, .s = 1,
+	};
 }
 
-void flat_init_sregs(struct minivm_sregs *sregs)
+void flat_boot_cpu(struct boot_cpu *cpu)
 {
+	memset(cpu, 0, sizeof(*cpu));
+	cpu->regs.rip = FLAT_ENTRY_IP;
+	cpu->regs.rsp = FLAT_ENTRY_SP;
+	cpu->regs.rflags = X86_RFLAGS_FIXED;
+
 	/*
 	 * Every segment register points at the image, so a binary linked at
 	 * offset 0 reaches its code, data and stack without setting up a
 	 * single segment register itself.
 	 */
-	real_mode_segment(&sregs->cs, FLAT_SEGMENT);
-	real_mode_segment(&sregs->ds, FLAT_SEGMENT);
-	real_mode_segment(&sregs->es, FLAT_SEGMENT);
-	real_mode_segment(&sregs->fs, FLAT_SEGMENT);
-	real_mode_segment(&sregs->gs, FLAT_SEGMENT);
-	real_mode_segment(&sregs->ss, FLAT_SEGMENT);
+	cpu->cs = real_mode_segment(FLAT_SEGMENT, 0xb);
+	cpu->ds = real_mode_segment(FLAT_SEGMENT, 0x3);
+	cpu->es = cpu->ds;
+	cpu->fs = cpu->ds;
+	cpu->gs = cpu->ds;
+	cpu->ss = cpu->ds;
+
+	/* The reset values: the real-mode IVT at 0, caches as at RESET. */
+	cpu->gdt.limit = 0xffff;
+	cpu->idt.limit = 0xffff;
+	cpu->cr0 = X86_CR0_CD | X86_CR0_NW | X86_CR0_ET;
 }

@@ -1,12 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef MINIVM_RUN_LOADER_H
-#define MINIVM_RUN_LOADER_H
+#ifndef MINIVM_RUN_BOOT_FLAT_H
+#define MINIVM_RUN_BOOT_FLAT_H
 
 #include <stdint.h>
 
-#include <linux/minivm.h>
-
-#include "size.h"
+#include "boot.h"
+#include "guest-mem.h"
 
 /*
  * Flat binaries follow kvmtool's convention: the image is loaded at
@@ -25,17 +24,6 @@
  */
 #define FLAT_ENTRY_SP		0x0000
 
-/*
- * Guest memory: at least the load segment and the 64 KiB above it, so
- * the stack is always backed; at most 64 GiB (2^36), below the physical
- * address width of every x86-64 CPU with VMX, so the module never refuses
- * a size for its width.
- */
-#define GUEST_MEM_MIN		(FLAT_LOAD_ADDR + SZ_64K)
-#define GUEST_MEM_MAX		SZ_64G
-#define GUEST_MEM_DEFAULT	SZ_16M
-#define GUEST_MEM_ALIGN		SZ_4K
-
 /* Bytes of guest memory from the load address to the end of memory. */
 uint64_t flat_room(uint64_t mem_size);
 
@@ -53,8 +41,10 @@ int flat_check(uint64_t mem_size, uint64_t image_size);
  */
 int flat_load_fd(int fd, void *mem, uint64_t mem_size, uint64_t *loaded);
 
-/* The vCPU state to enter a flat binary with, given the reset state. */
-void flat_init_regs(struct minivm_regs *regs);
-void flat_init_sregs(struct minivm_sregs *sregs);
+/*
+ * The vCPU state to enter a flat binary with: real mode at 1000:0000, as
+ * after RESET but for the segments (CR0 is the reset value 0x60000010).
+ */
+void flat_boot_cpu(struct boot_cpu *cpu);
 
-#endif /* MINIVM_RUN_LOADER_H */
+#endif /* MINIVM_RUN_BOOT_FLAT_H */
