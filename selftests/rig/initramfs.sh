@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# initramfs.sh OUT MODROOT PAYLOAD KO
+# initramfs.sh OUT MODROOT PAYLOAD KO [LINUX]
 # Build the rig's initramfs (cpio newc, LZ4 legacy format) at OUT:
 #   /init, /rig/           this directory's init, guest scripts and
 #                          insmod-once
@@ -11,11 +11,13 @@
 #                          numbered in load order
 #   /minivm/               the payload (DESTDIR of the install targets)
 #   /minivm/minivm.ko      the module (KO; may be "" while developing)
+#   /minivm/linux/         LINUX, the nested guest's files (tier linux)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-[ $# = 4 ] || rig_die "usage: initramfs.sh OUT MODROOT PAYLOAD KO"
-out=$1 modroot=$2 payload=$3 ko=$4
+[ $# = 4 ] || [ $# = 5 ] ||
+	rig_die "usage: initramfs.sh OUT MODROOT PAYLOAD KO [LINUX]"
+out=$1 modroot=$2 payload=$3 ko=$4 linux=${5:-}
 
 stage=$(mktemp -d "${TMPDIR:-/tmp}/minivm-initramfs.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
@@ -58,6 +60,9 @@ if [ -d "$payload" ]; then
 fi
 if [ -n "$ko" ]; then
 	cp "$ko" "$stage/minivm/minivm.ko"
+fi
+if [ -n "$linux" ]; then
+	cp -a "$linux" "$stage/minivm/linux"
 fi
 
 mkdir -p "$(dirname "$out")"

@@ -149,8 +149,13 @@ void vcpu_init_sregs_64(struct minivm_vcpu *vcpu)
 {
 	struct minivm_sregs s;
 
-	/* Zero-based: cr8, apic_base and reserved[] must be 0 (api.rst 6.9). */
+	/*
+	 * Zero-based (reserved[] must be 0), but IA32_APIC_BASE as at reset:
+	 * the APIC enabled at 0xfee00000, vCPU 0 the bootstrap processor.
+	 */
 	memset(&s, 0, sizeof(s));
+	s.apic_base = 0xfee00000ULL | (1ULL << 11) |
+		      (vcpu->id == 0 ? 1ULL << 8 : 0);
 	seg_flat(&s.cs, VM64_SEL_CODE64, 11);
 	s.cs.db = 0;
 	s.cs.l = 1;
