@@ -8,7 +8,12 @@
  * exceptions, the CPUID table, the MSR index list and GET/SET_MSRS (and
  * that the speculation-control MSRs stay hidden), read-only memory slots.
  */
+#include <asm/prctl.h>
 #include <cpuid.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 
@@ -37,6 +42,17 @@ enum {
 	G_CPUID,	/* report CPUID 0x80000002 EAX */
 	G_MSR,		/* report LSTAR, then read SPEC_CTRL (#GP) */
 	G_RO,		/* read, write, read the read-only slot */
+	G_MSR_GARBAGE,	/* overwrite every MSR the host also uses */
+};
+
+/* MSRs a guest may write that the host's userspace or kernel depends on */
+static const uint32_t host_used_msrs[] = {
+	0x174, 0x175, 0x176,		/* SYSENTER_CS/ESP/EIP */
+	0xc0000081, 0xc0000082,		/* STAR, LSTAR */
+	0xc0000083, 0xc0000084,		/* CSTAR, SFMASK */
+	0xc0000100, 0xc0000101,		/* FS_BASE, GS_BASE */
+	0xc0000102,			/* KERNEL_GS_BASE */
+	0xc0000103,			/* TSC_AUX */
 };
 
 static uint8_t guest_xmm_in[16] __attribute__((aligned(16)));
@@ -50,13 +66,13 @@ static uint64_t guest_rdmsr(uint32_t idx)
 	return ((uint64_t)hi << 32) | lo;
 }
 
-static void __attribute__((used)) guest_state_main(uint64_t which)
+static void __attribute__((used)) guest_state_main(uint64_t sel, uint64_t which)
 {
 	volatile uint32_t *ro = (volatile uint32_t *)RO_GPA;
 	uint32_t a, b, c, d;
 	uint64_t v;
 
-	switch (which) {
+	switch (sel) {
 	case G_XMM:
 		asm volatile("movdqa %0, %%xmm0" : : "m"(guest_xmm_in) : "xmm0");
 		GUEST_SYNC(0);
@@ -86,6 +102,23 @@ static void __attribute__((used)) guest_state_main(uint64_t which)
 	case G_MSR:
 		GUEST_SYNC(guest_rdmsr(MSR_LSTAR));
 		GUEST_SYNC(guest_rdmsr(MSR_IA32_SPEC_CTRL));
+		break;
+	case G_MSR_GARBAGE:
+		for (v = 0; v < sizeof(host_used_msrs) / 4; v++) {
+			uint64_t val = 0xffffffff81000000ULL + v * 0x1000;
+
+			if (host_used_msrs[v] == 0xc0000084 ||
+			    host_used_msrs[v] == 0xc0000103)
+				val = 0x12345 + v;	/* 32 bits only */
+			if (host_used_msrs[v] == 0x174)
+				val = 0x10;
+			if (host_used_msrs[v] == 0xc0000103 && !which)
+				continue;
+			asm volatile("wrmsr" : : "c"(host_used_msrs[v]),
+				     "a"((uint32_t)val),
+				     "d"((uint32_t)(val >> 32)));
+		}
+		GUEST_SYNC(0);
 		break;
 	case G_RO:
 		GUEST_SYNC(ro[1]);
@@ -518,6 +551,79 @@ TEST_F(state, msr_index_list_and_msrs)
 	EXPECT_EQ(GP_VECTOR, uc.args[0]);
 	EXPECT_EQ(0, uc.args[1]);
 	free(list);
+}
+
+/* ---- The host's MSRs survive a guest that overwrites its own ---- */
+
+static bool host_rdtscp(uint32_t *aux)
+{
+	uint32_t a, b, c, d;
+
+	__cpuid(0x80000001, a, b, c, d);
+	if (!(d & (1U << 27)))
+		return false;
+	asm volatile("rdtscp" : "=a"(a), "=d"(d), "=c"(*aux));
+	return true;
+}
+
+static int read_host_msr(uint32_t idx, uint64_t *v)
+{
+	int fd = open("/dev/cpu/0/msr", O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = pread(fd, v, 8, idx);
+	close(fd);
+	return n == 8 ? 0 : -1;
+}
+
+TEST_F(state, host_msrs_survive_guest_writes)
+{
+	unsigned long fs0, gs0, fs1, gs1;
+	uint64_t before[16], after;
+	bool have_msr_dev, aux_works;
+	uint32_t aux, i;
+	cpu_set_t set;
+	struct ucall uc;
+
+	/* On CPU 0, so that /dev/cpu/0/msr is this CPU's. */
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	ASSERT_EQ(0, sched_setaffinity(0, sizeof(set), &set));
+	ASSERT_EQ(0, syscall(SYS_arch_prctl, ARCH_GET_FS, &fs0));
+	ASSERT_EQ(0, syscall(SYS_arch_prctl, ARCH_GET_GS, &gs0));
+	have_msr_dev = read_host_msr(host_used_msrs[0], &after) == 0;
+	for (i = 0; have_msr_dev && i < ARRAY_SIZE(host_used_msrs); i++)
+		read_host_msr(host_used_msrs[i], &before[i]);
+	aux_works = host_rdtscp(&aux);
+
+	start(self, G_MSR_GARBAGE);
+	vcpu_args_set(self->vcpu, G_MSR_GARBAGE, aux_works);
+	ASSERT_RUN_UCALL(self->vcpu, &uc, UCALL_SYNC);
+
+	/* A host LSTAR or STAR left to the guest's would have killed us here. */
+	EXPECT_EQ(getpid(), syscall(SYS_getpid));
+	ASSERT_EQ(0, syscall(SYS_arch_prctl, ARCH_GET_FS, &fs1));
+	ASSERT_EQ(0, syscall(SYS_arch_prctl, ARCH_GET_GS, &gs1));
+	EXPECT_EQ(fs0, fs1);
+	EXPECT_EQ(gs0, gs1);
+	if (aux_works) {
+		/* Linux keeps the CPU number in TSC_AUX (getcpu in the vDSO) */
+		ASSERT_TRUE(host_rdtscp(&aux));
+		EXPECT_EQ(0, aux & 0xfff);
+		EXPECT_EQ(0, sched_getcpu());
+	}
+	if (!have_msr_dev)
+		TH_LOG("no /dev/cpu/0/msr (msr module): the MSRs were checked through their effects only");
+	for (i = 0; have_msr_dev && i < ARRAY_SIZE(host_used_msrs); i++) {
+		/* FS_BASE is this thread's; the rest belong to the host */
+		if (host_used_msrs[i] == 0xc0000100)
+			continue;
+		ASSERT_EQ(0, read_host_msr(host_used_msrs[i], &after));
+		EXPECT_EQ(before[i], after) TH_LOG("MSR %#x", host_used_msrs[i]);
+	}
+	ASSERT_RUN_UCALL(self->vcpu, &uc, UCALL_DONE);
 }
 
 /* ---- Read-only slots ---- */

@@ -51,7 +51,11 @@ boot() {
 check() {
 	log=/tmp/l2-$1.log
 	ok "$st" "$1: minivm-run --kernel boots the bzImage and ends with status 0 at power-off"
-	grep -q '^=== l2: init ===' "$log"
+	if ! grep -q '^=== l2: init ===' "$log"; then
+		echo "# $1: the nested console's last lines:"
+		tr -d '\r' <"$log" | tail -n 60 | sed "s/^/# $1 console: /"
+		false
+	fi
 	ok $? "$1: the nested kernel reaches its init"
 	grep -q '^=== l2: done ===' "$log"
 	ok $? "$1: the nested init runs to its end"

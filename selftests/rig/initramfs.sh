@@ -6,7 +6,7 @@
 #   /init, /rig/           this directory's init, guest scripts and
 #                          insmod-once
 #   /bin/busybox           Debian's busybox-static
-#   /lib/modules/rig/      kvm_intel and its dependencies, from MODROOT
+#   /lib/modules/rig/      kvm_intel and its dependencies (and msr), from MODROOT
 #                          (a /lib/modules/<release> tree), decompressed and
 #                          numbered in load order
 #   /minivm/               the payload (DESTDIR of the install targets)
@@ -54,6 +54,19 @@ for m in $mods; do
 	*.ko)     cp "$modroot/$m" "$dst" ;;
 	esac
 done
+
+# The msr module where the kernel has it, so tests can read host MSRs
+# through /dev/cpu/N/msr (the minimal kernel has no CONFIG_X86_MSR).
+msr=$(find "$modroot/kernel/arch/x86/kernel" -name 'msr.ko*' 2>/dev/null |
+	head -n1) || true
+if [ -n "$msr" ]; then
+	n=$((n + 1))
+	case $msr in
+	*.ko.xz)  xz -dc "$msr" >"$stage/lib/modules/rig/$n-msr.ko" ;;
+	*.ko.zst) zstd -qdc "$msr" >"$stage/lib/modules/rig/$n-msr.ko" ;;
+	*)        cp "$msr" "$stage/lib/modules/rig/$n-msr.ko" ;;
+	esac
+fi
 
 if [ -d "$payload" ]; then
 	cp -a "$payload/." "$stage/minivm/"
