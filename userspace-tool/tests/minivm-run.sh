@@ -262,6 +262,7 @@ t_version t_sigterm"
 
 echo "TAP version 13"
 echo "# minivm-run: $RUN, guests: $GUESTS"
+# shellcheck disable=SC2086 # one word per test
 set -- $TESTS
 echo "1..$#"
 for t in $TESTS; do
