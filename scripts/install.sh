@@ -19,8 +19,8 @@
 # directories, KVER, VERSION). With DESTDIR set, files go under it and
 # nothing on this host is touched (no depmod, udev or dkms), and uninstall
 # also removes the directories it leaves empty below DESTDIR; without
-# DESTDIR it never removes a directory other than its own
-# ($DATADIR/guests, $DATADIR, $DKMSDIR's, an empty $MODDIR).
+# DESTDIR it removes the empty ones that belong to no package and are not
+# standard (PREFIX, PREFIX/bin, ...; see prune_host).
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -148,6 +148,28 @@ prune() {
 	done
 }
 
+# On the host: rmdir DIR and its parents while they are empty, belong to
+# no Debian package and are not one of the directories every system has
+# (PREFIX, its bin, lib, share and share/man, /lib/modules/KVER): what
+# install had to create goes, nothing else.
+prune_host() {
+	d=$1
+	while [ -d "$d" ]; do
+		case $d in
+		/ | /usr | /lib | /etc | "$PREFIX" | "$PREFIX/bin" | "$PREFIX/lib" | \
+		"$PREFIX/share" | "$PREFIX/share/man" | /lib/modules | "/lib/modules/${KVER:-}")
+			return 0 ;;
+		esac
+		if command -v dpkg-query >/dev/null 2>&1 &&
+		   dpkg-query -S "$d" >/dev/null 2>&1; then
+			return 0
+		fi
+		rmdir "$d" 2>/dev/null || return 0
+		say "RMDIR  $d"
+		d=$(dirname "$d")
+	done
+}
+
 do_install() {
 	files=$(manifest "$1")
 	echo "$files" | while read -r mode src dst; do
@@ -184,12 +206,9 @@ do_uninstall() {
 		fi
 	done
 	if [ -z "$destdir" ]; then
-		# Only minivm's own directories.
-		case $1 in
-		module) prune "${MODDIR:-/lib/modules/$KVER/extra}" "/lib/modules/$KVER" ;;
-		tool) prune "$DATADIR/guests" "$(dirname "$DATADIR")" ;;
-		dkms) find "$DKMSDIR" -depth -type d -empty -delete 2>/dev/null || true ;;
-		esac
+		echo "$files" | while read -r _mode _src dst; do
+			prune_host "$(dirname "$dst")"
+		done
 	fi
 	case $1 in
 	module) on_host depmod_kver ;;
