@@ -146,5 +146,7 @@ static void __exit minivm_exit(void)
 module_init(minivm_init);
 module_exit(minivm_exit);
 
-MODULE_DESCRIPTION("minivm: a small hypervisor on Intel VMX");
+MODULE_DESCRIPTION("minivm: a small hypervisor; needs Intel VMX with EPT and unrestricted guest");
+MODULE_AUTHOR("The minivm authors");
+MODULE_VERSION(MINIVM_VERSION);
 MODULE_LICENSE("GPL");

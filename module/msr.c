@@ -31,7 +31,7 @@
 				 MSR_IA32_MISC_ENABLE_BTS_UNAVAIL | \
 				 MSR_IA32_MISC_ENABLE_PEBS_UNAVAIL)
 /* Microcode revision "1" in bits 63:32, as a guest expects a real one. */
-#define UCODE_REV_VALUE		(1ULL << 32)
+#define UCODE_REV_VALUE		BIT_ULL(32)
 
 static const u32 fixed_mtrrs[11] = {
 	MSR_MTRRfix64K_00000, MSR_MTRRfix16K_80000, MSR_MTRRfix16K_A0000,

@@ -18,7 +18,11 @@ else
 	pattern="linux-headers-$series.*-amd64"
 fi
 # Debian's 6.1 headers are named 6.1.0-N-amd64, 6.12 ones 6.12.N+deb12-amd64.
-dir=$(ls -d /usr/src/$pattern 2>/dev/null | grep -v -e '-rt-' -e '-cloud-' |
-	sort -V | tail -n 1)
-[ -n "$dir" ] && [ -f "$dir/Makefile" ] || exit 1
+# $pattern is a glob: unquoted on purpose.
+# shellcheck disable=SC2231
+dir=$(for d in /usr/src/$pattern; do
+	case $d in *-rt-* | *-cloud-*) continue ;; esac
+	[ -f "$d/Makefile" ] && echo "$d"
+done | sort -V | tail -n 1)
+[ -n "$dir" ] || exit 1
 echo "$dir"

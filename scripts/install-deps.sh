@@ -17,6 +17,11 @@
 #     need for some display package (bochs-wx | bochs-gui)
 #   - QEMU, busybox-static, the ISO tools, cpio, lz4, the 6.1 kernel source
 #     (kselftest harness, fast-mode kernel) and what building a kernel needs
+#   - the style gates (scripts/style-check.sh): sparse, clang, shellcheck
+#     (checkpatch.pl comes from the 6.1 kernel source)
+#   - packaging and its checks (make deb, selftests/packaging): dkms,
+#     dpkg-dev (dpkg-shlibdeps, dpkg-buildflags), lintian, man-db and
+#     groff-base (man --warnings)
 set -euo pipefail
 
 export DEBIAN_FRONTEND=noninteractive
@@ -28,6 +33,8 @@ packages=(
 	busybox-static xorriso isolinux syslinux-common cpio lz4 xz-utils zstd
 	linux-source-6.1
 	bc flex bison libelf-dev libssl-dev kmod
+	sparse clang shellcheck
+	dkms dpkg-dev lintian man-db groff-base
 )
 backports_file=/etc/apt/sources.list.d/backports.sources
 

@@ -6,7 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MINIVM_RUN_VERSION	"0.1.0"
+/* The package version, ../VERSION (the Makefile defines MINIVM_VERSION). */
+#define MINIVM_RUN_VERSION	MINIVM_VERSION
 
 struct options {
 	uint64_t mem_size;	/* bytes of guest memory */

@@ -50,12 +50,13 @@ static void guest_wrmsr(uint32_t idx, uint64_t v)
 
 /* SYSCALL lands here, at CPL 0 with the guest's own CS/SS from STAR. */
 extern const uint8_t guest_syscall_entry[];
-asm(".pushsection .text\n"
-    ".globl guest_syscall_entry\n"
-    "guest_syscall_entry:\n"
-    "	mov $0x5c, %eax\n"
-    "	jmp *%rcx\n"
-    ".popsection\n");
+asm(
+	".pushsection .text\n"
+	".globl guest_syscall_entry\n"
+	"guest_syscall_entry:\n"
+	"	mov $0x5c, %eax\n"
+	"	jmp *%rcx\n"
+	".popsection\n");
 
 static void __attribute__((used)) guest_syscall_main(void)
 {
@@ -129,10 +130,11 @@ TEST_F(cpu, cpuid_hypervisor_leaf_and_no_vmx)
 
 TEST_F(cpu, syscall_uses_guest_lstar)
 {
-	struct {
+	/* A header and one entry (a union: the header ends in a flexible array). */
+	union {
 		struct minivm_msrs hdr;
-		struct minivm_msr_entry e[1];
-	} msrs = { .hdr.nmsrs = 1, .e[0].index = 0xc0000082 };
+		char buf[sizeof(struct minivm_msrs) + sizeof(struct minivm_msr_entry)];
+	} msrs = { .hdr.nmsrs = 1 };
 	struct ucall uc;
 	int i;
 
@@ -150,10 +152,12 @@ TEST_F(cpu, syscall_uses_guest_lstar)
 		ASSERT_RUN_UCALL(self->vcpu, &uc, UCALL_SYNC);
 		EXPECT_EQ(0x5c, uc.args[0]) TH_LOG("SYSCALL did not reach the guest's LSTAR");
 		ASSERT_RUN_UCALL(self->vcpu, &uc, UCALL_DONE);
-		/* The host's own system calls still work (this one), and
-		 * userspace reads the guest's value. */
+		/*
+		 * The host's own system calls still work (this one), and
+		 * userspace reads the guest's value.
+		 */
 		ASSERT_EQ(1, ioctl(self->vcpu->fd, MINIVM_GET_MSRS, &msrs));
-		EXPECT_EQ((uint64_t)guest_syscall_entry, msrs.e[0].data);
+		EXPECT_EQ((uint64_t)guest_syscall_entry, msrs.hdr.entries[0].data);
 	}
 }
 

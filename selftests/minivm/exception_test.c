@@ -21,67 +21,67 @@
 
 /* div by 0 */
 GUEST_TRIGGER(de,
-	"xor %ecx, %ecx\n mov $1, %eax\n xor %edx, %edx\n"
-	"guest_de_insn: div %ecx\n"
-	"guest_de_fix: ret\n");
+	      "xor %ecx, %ecx\n mov $1, %eax\n xor %edx, %edx\n"
+	      "guest_de_insn: div %ecx\n"
+	      "guest_de_fix: ret\n");
 /* POPF sets TF: the trap comes after the instruction that follows it. */
 GUEST_TRIGGER(db_tf,
-	"pushf\n orq $0x100, (%rsp)\n popf\n"
-	"guest_db_tf_insn: nop\n"
-	"guest_db_tf_fix: ret\n");
+	      "pushf\n orq $0x100, (%rsp)\n popf\n"
+	      "guest_db_tf_insn: nop\n"
+	      "guest_db_tf_fix: ret\n");
 /* INT1 (ICEBP, 0xf1): a trap, RIP after the one byte. */
 GUEST_TRIGGER(int1,
-	"guest_int1_insn: .byte 0xf1\n"
-	"guest_int1_fix: ret\n");
+	      "guest_int1_insn: .byte 0xf1\n"
+	      "guest_int1_fix: ret\n");
 GUEST_TRIGGER(bp,
-	"guest_bp_insn: int3\n"
-	"guest_bp_fix: ret\n");
+	      "guest_bp_insn: int3\n"
+	      "guest_bp_fix: ret\n");
 /* INTO (0xce) does not exist in 64-bit mode: #UD, not #OF. */
 GUEST_TRIGGER(into,
-	"guest_into_insn: .byte 0xce\n"
-	"guest_into_fix: ret\n");
+	      "guest_into_insn: .byte 0xce\n"
+	      "guest_into_fix: ret\n");
 GUEST_TRIGGER(ud,
-	"guest_ud_insn: ud2\n"
-	"guest_ud_fix: ret\n");
+	      "guest_ud_insn: ud2\n"
+	      "guest_ud_fix: ret\n");
 /* CR0.TS (guest owned: no exit) then an SSE instruction: #NM. */
 GUEST_TRIGGER(nm,
-	"mov %cr0, %rax\n or $8, %rax\n mov %rax, %cr0\n"
-	"guest_nm_insn: movaps %xmm0, %xmm1\n"
-	"guest_nm_fix: clts\n ret\n");
+	      "mov %cr0, %rax\n or $8, %rax\n mov %rax, %cr0\n"
+	      "guest_nm_insn: movaps %xmm0, %xmm1\n"
+	      "guest_nm_fix: clts\n ret\n");
 /* A non-canonical address through DS: #GP(0). */
 GUEST_TRIGGER(gp,
-	"movabs $0x8000000000000000, %rax\n"
-	"guest_gp_insn: mov (%rax), %rax\n"
-	"guest_gp_fix: ret\n");
+	      "movabs $0x8000000000000000, %rax\n"
+	      "guest_gp_insn: mov (%rax), %rax\n"
+	      "guest_gp_fix: ret\n");
 /* The same through RBP, which addresses SS: #SS(0). */
 GUEST_TRIGGER(ss,
-	"push %rbp\n movabs $0x8000000000000000, %rbp\n"
-	"guest_ss_insn: mov (%rbp), %rax\n"
-	"guest_ss_fix: pop %rbp\n ret\n");
+	      "push %rbp\n movabs $0x8000000000000000, %rbp\n"
+	      "guest_ss_insn: mov (%rbp), %rax\n"
+	      "guest_ss_fix: pop %rbp\n ret\n");
 /* Read of a not-present page (RDI = address): error code 0. */
 GUEST_TRIGGER(pf_read,
-	"guest_pf_read_insn: mov (%rdi), %rax\n"
-	"guest_pf_read_fix: ret\n");
+	      "guest_pf_read_insn: mov (%rdi), %rax\n"
+	      "guest_pf_read_fix: ret\n");
 /* Write to a present read-only page with CR0.WP: error code P|W = 3. */
 GUEST_TRIGGER(pf_write,
-	"guest_pf_write_insn: movl $1, (%rdi)\n"
-	"guest_pf_write_fix: ret\n");
+	      "guest_pf_write_insn: movl $1, (%rdi)\n"
+	      "guest_pf_write_fix: ret\n");
 /* Unmasked x87 zero-divide: #MF at the next waiting x87 instruction. */
 GUEST_TRIGGER(mf,
-	"fninit\n sub $8, %rsp\n movw $0x37b, (%rsp)\n fldcw (%rsp)\n add $8, %rsp\n"
-	"fld1\n pushq $0\n fdivs (%rsp)\n add $8, %rsp\n" /* 1 / 0.0f: ZE pending */
-	"guest_mf_insn: fwait\n"
-	"guest_mf_fix: fninit\n ret\n");
+	      "fninit\n sub $8, %rsp\n movw $0x37b, (%rsp)\n fldcw (%rsp)\n add $8, %rsp\n"
+	      "fld1\n pushq $0\n fdivs (%rsp)\n add $8, %rsp\n" /* 1 / 0.0f: ZE pending */
+	      "guest_mf_insn: fwait\n"
+	      "guest_mf_fix: fninit\n ret\n");
 /* Unmasked SSE zero-divide with CR4.OSXMMEXCPT: #XM. */
 GUEST_TRIGGER(xm,
-	"sub $8, %rsp\n movl $0x1d80, (%rsp)\n ldmxcsr (%rsp)\n"
-	"mov $1, %eax\n cvtsi2ss %eax, %xmm0\n xorps %xmm1, %xmm1\n"
-	"guest_xm_insn: divss %xmm1, %xmm0\n"
-	"guest_xm_fix: movl $0x1f80, (%rsp)\n ldmxcsr (%rsp)\n add $8, %rsp\n ret\n");
+	      "sub $8, %rsp\n movl $0x1d80, (%rsp)\n ldmxcsr (%rsp)\n"
+	      "mov $1, %eax\n cvtsi2ss %eax, %xmm0\n xorps %xmm1, %xmm1\n"
+	      "guest_xm_insn: divss %xmm1, %xmm0\n"
+	      "guest_xm_fix: movl $0x1f80, (%rsp)\n ldmxcsr (%rsp)\n add $8, %rsp\n ret\n");
 /* Software interrupt above the exceptions: RIP after the INT. */
 GUEST_TRIGGER(int80,
-	"guest_int80_insn: int $0x80\n"
-	"guest_int80_fix: ret\n");
+	      "guest_int80_insn: int $0x80\n"
+	      "guest_int80_fix: ret\n");
 
 /*
  * What minivm refuses in the guest, as the CPU would: VMX instructions
@@ -90,36 +90,36 @@ GUEST_TRIGGER(int80,
  * non-canonical LSTAR, and an XCR0 without x87 state.
  */
 GUEST_TRIGGER(vmcall,
-	"guest_vmcall_insn: vmcall\n"
-	"guest_vmcall_fix: ret\n");
+	      "guest_vmcall_insn: vmcall\n"
+	      "guest_vmcall_fix: ret\n");
 GUEST_TRIGGER(vmxon,
-	"push $0\n"
-	"guest_vmxon_insn: vmxon (%rsp)\n"
-	"guest_vmxon_fix: pop %rax\n ret\n");
+	      "push $0\n"
+	      "guest_vmxon_insn: vmxon (%rsp)\n"
+	      "guest_vmxon_fix: pop %rax\n ret\n");
 GUEST_TRIGGER(rdmsr_unknown,
-	"mov $0x12345678, %ecx\n"
-	"guest_rdmsr_unknown_insn: rdmsr\n"
-	"guest_rdmsr_unknown_fix: ret\n");
+	      "mov $0x12345678, %ecx\n"
+	      "guest_rdmsr_unknown_insn: rdmsr\n"
+	      "guest_rdmsr_unknown_fix: ret\n");
 GUEST_TRIGGER(wrmsr_lstar_noncanonical,
-	"mov $0xc0000082, %ecx\n mov $0x80000000, %edx\n xor %eax, %eax\n"
-	"guest_wrmsr_lstar_noncanonical_insn: wrmsr\n"
-	"guest_wrmsr_lstar_noncanonical_fix: ret\n");
+	      "mov $0xc0000082, %ecx\n mov $0x80000000, %edx\n xor %eax, %eax\n"
+	      "guest_wrmsr_lstar_noncanonical_insn: wrmsr\n"
+	      "guest_wrmsr_lstar_noncanonical_fix: ret\n");
 GUEST_TRIGGER(cr4_vmxe,
-	"mov %cr4, %rax\n or $0x2000, %rax\n"
-	"guest_cr4_vmxe_insn: mov %rax, %cr4\n"
-	"guest_cr4_vmxe_fix: ret\n");
+	      "mov %cr4, %rax\n or $0x2000, %rax\n"
+	      "guest_cr4_vmxe_insn: mov %rax, %cr4\n"
+	      "guest_cr4_vmxe_fix: ret\n");
 GUEST_TRIGGER(cr0_high,
-	"mov %cr0, %rax\n bts $32, %rax\n"
-	"guest_cr0_high_insn: mov %rax, %cr0\n"
-	"guest_cr0_high_fix: ret\n");
+	      "mov %cr0, %rax\n bts $32, %rax\n"
+	      "guest_cr0_high_insn: mov %rax, %cr0\n"
+	      "guest_cr0_high_fix: ret\n");
 GUEST_TRIGGER(rdpmc,
-	"xor %ecx, %ecx\n"
-	"guest_rdpmc_insn: rdpmc\n"
-	"guest_rdpmc_fix: ret\n");
+	      "xor %ecx, %ecx\n"
+	      "guest_rdpmc_insn: rdpmc\n"
+	      "guest_rdpmc_fix: ret\n");
 
 /* Run trigger(arg), then GUEST_DONE. */
 static void __attribute__((used)) guest_run_trigger(void (*trigger)(uint64_t),
-						   uint64_t arg)
+						    uint64_t arg)
 {
 	trigger(arg);
 	GUEST_DONE();

@@ -58,30 +58,30 @@
 #define GUEST_START	"out %al, $" __stringify(START_PORT) "\n\t"
 
 GUEST_CODE16(io,
-	"movl " GUEST_DATA ", %ecx\n\t"
-	GUEST_START
-	"1: out %al, $" __stringify(IO_PORT) "\n\t"
-	"dec %ecx\n\t"
-	"jnz 1b\n\t"
-	"hlt\n\t");
+	     "movl " GUEST_DATA ", %ecx\n\t"
+	     GUEST_START
+	     "1: out %al, $" __stringify(IO_PORT) "\n\t"
+	     "dec %ecx\n\t"
+	     "jnz 1b\n\t"
+	     "hlt\n\t");
 
 GUEST_CODE16(compute,
-	"movl " GUEST_DATA ", %ecx\n\t"
-	GUEST_START
-	"1: dec %ecx\n\t"
-	"jnz 1b\n\t"
-	"hlt\n\t");
+	     "movl " GUEST_DATA ", %ecx\n\t"
+	     GUEST_START
+	     "1: dec %ecx\n\t"
+	     "jnz 1b\n\t"
+	     "hlt\n\t");
 
 /* DS is flat (limit 4 GiB, "unreal mode"), so EBX reaches above 1 MiB. */
 GUEST_CODE16(touch,
-	"movl " GUEST_DATA ", %ecx\n\t"
-	"movl " GUEST_DATA "+4, %ebx\n\t"
-	GUEST_START
-	"1: movb %al, (%ebx)\n\t"
-	"add $4096, %ebx\n\t"
-	"dec %ecx\n\t"
-	"jnz 1b\n\t"
-	"hlt\n\t");
+	     "movl " GUEST_DATA ", %ecx\n\t"
+	     "movl " GUEST_DATA "+4, %ebx\n\t"
+	     GUEST_START
+	     "1: movb %al, (%ebx)\n\t"
+	     "add $4096, %ebx\n\t"
+	     "dec %ecx\n\t"
+	     "jnz 1b\n\t"
+	     "hlt\n\t");
 
 /* ESI counts: CPUID clobbers EAX, EBX, ECX and EDX. */
 GUEST_CODE16(cpuid,
@@ -395,7 +395,7 @@ static bool present(const char *dev)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: exit_bench [-e IO_EXITS] [-l LOOP_ITERATIONS] [-p PAGES]\n"
+		"Usage: exit_bench [-e IO_EXITS] [-l LOOP_ITERATIONS] [-p PAGES]\n"
 		"  runs the same guests under /dev/minivm, then /dev/kvm (as root,\n"
 		"  with minivm.ko and kvm_intel loaded) and prints the medians of %d runs\n",
 		REPEATS);

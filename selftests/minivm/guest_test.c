@@ -35,24 +35,24 @@ FIXTURE_TEARDOWN(guest)
 /* ---- OUT of 1, 2 and 4 bytes, through DX and through an imm8 port ---- */
 
 GUEST_CODE16(out_sizes,
-	"	mov $0x10, %dx\n\t"
-	"	mov $0x5a, %al\n\t"
-	"	out %al, %dx\n\t"
-	"	mov $0x1234, %ax\n\t"
-	"	out %ax, %dx\n\t"
-	"	mov $0x89abcdef, %eax\n\t"
-	"	out %eax, %dx\n\t"
-	"	mov $0xa5, %al\n\t"
-	"	out %al, $0x80\n\t"
-	"	mov $0xbeef, %ax\n\t"
-	"	out %ax, $0x81\n\t"
-	"	mov $0xfeedf00d, %eax\n\t"
-	"	out %eax, $0x82\n\t"
-	"	mov $0xffff, %dx\n\t"
-	"	mov $0x3c, %al\n\t"
-	"	out %al, %dx\n\t"
-	"guest_out_sizes_hlt:\n\t"
-	"	hlt\n\t");
+	     "	mov $0x10, %dx\n\t"
+	     "	mov $0x5a, %al\n\t"
+	     "	out %al, %dx\n\t"
+	     "	mov $0x1234, %ax\n\t"
+	     "	out %ax, %dx\n\t"
+	     "	mov $0x89abcdef, %eax\n\t"
+	     "	out %eax, %dx\n\t"
+	     "	mov $0xa5, %al\n\t"
+	     "	out %al, $0x80\n\t"
+	     "	mov $0xbeef, %ax\n\t"
+	     "	out %ax, $0x81\n\t"
+	     "	mov $0xfeedf00d, %eax\n\t"
+	     "	out %eax, $0x82\n\t"
+	     "	mov $0xffff, %dx\n\t"
+	     "	mov $0x3c, %al\n\t"
+	     "	out %al, %dx\n\t"
+	     "guest_out_sizes_hlt:\n\t"
+	     "	hlt\n\t");
 GUEST_LABEL(out_sizes, hlt);
 
 TEST_F(guest, out_sizes)
@@ -84,20 +84,20 @@ TEST_F(guest, out_sizes)
  * of RAX, a 4-byte IN zero-extends into RAX (as hardware does).
  */
 GUEST_CODE16(in_sizes,
-	"	mov $0x20, %dx\n\t"
-	"	in (%dx), %al\n\t"
-	"	out %eax, $0x21\n\t"
-	"	in (%dx), %ax\n\t"
-	"	out %eax, $0x21\n\t"
-	"	in (%dx), %eax\n\t"
-	"	out %eax, $0x21\n\t"
-	"	in $0x22, %al\n\t"
-	"	out %eax, $0x21\n\t"
-	"	in $0x23, %ax\n\t"
-	"	out %eax, $0x21\n\t"
-	"	in $0x24, %eax\n\t"
-	"	out %eax, $0x21\n\t"
-	"	hlt\n\t");
+	     "	mov $0x20, %dx\n\t"
+	     "	in (%dx), %al\n\t"
+	     "	out %eax, $0x21\n\t"
+	     "	in (%dx), %ax\n\t"
+	     "	out %eax, $0x21\n\t"
+	     "	in (%dx), %eax\n\t"
+	     "	out %eax, $0x21\n\t"
+	     "	in $0x22, %al\n\t"
+	     "	out %eax, $0x21\n\t"
+	     "	in $0x23, %ax\n\t"
+	     "	out %eax, $0x21\n\t"
+	     "	in $0x24, %eax\n\t"
+	     "	out %eax, $0x21\n\t"
+	     "	hlt\n\t");
 
 TEST_F(guest, in_sizes)
 {
@@ -149,10 +149,10 @@ TEST_F(guest, in_sizes)
 /* ---- HLT: exits with RIP past the HLT; the next RUN continues there ---- */
 
 GUEST_CODE16(hlt,
-	"	hlt\n\t"
-	"guest_hlt_after:\n\t"
-	GUEST_SYNC(0x42)
-	"	hlt\n\t");
+	     "	hlt\n\t"
+	     "guest_hlt_after:\n\t"
+	     GUEST_SYNC(0x42)
+	     "	hlt\n\t");
 GUEST_LABEL(hlt, after);
 
 TEST_F(guest, hlt)
@@ -171,11 +171,11 @@ TEST_F(guest, hlt)
  * nor can #DF: triple fault.
  */
 GUEST_CODE16(triple_fault,
-	"	movw $0, " GUEST_DATA "\n\t"
-	"	movl $0, " GUEST_DATA "+2\n\t"
-	"	lidt " GUEST_DATA "\n\t"
-	"	int3\n\t"
-	GUEST_FAIL(3));
+	     "	movw $0, " GUEST_DATA "\n\t"
+	     "	movl $0, " GUEST_DATA "+2\n\t"
+	     "	lidt " GUEST_DATA "\n\t"
+	     "	int3\n\t"
+	     GUEST_FAIL(3));
 
 TEST_F(guest, triple_fault)
 {
@@ -188,25 +188,25 @@ TEST_F(guest, triple_fault)
 #define HIGH_SLOT_GPA	0x80000		/* slot 1, reached through ES = 0x8000 */
 
 GUEST_CODE16(memory,
-	"	movb $0x11, " GUEST_DATA "\n\t"
-	"	movw $0x2233, " GUEST_DATA "+2\n\t"
-	"	movl $0x44556677, " GUEST_DATA "+4\n\t"
-	"	mov $0x8000, %ax\n\t"
-	"	mov %ax, %es\n\t"
-	"	movl $0x8899aabb, %es:0\n\t"
-	GUEST_SYNC(1)
-	/* what the host stored meanwhile */
-	"	cmpl $0xdeadbeef, " GUEST_DATA "+0x10\n\t"
-	"	jne 1f\n\t"
-	"	mov " GUEST_DATA "+0x10, %eax\n\t"
-	"	out %eax, $0x30\n\t"
-	"	mov %es:0x10, %eax\n\t"
-	"	out %eax, $0x30\n\t"
-	"	mov 0x5000, %eax\n\t"
-	"	out %eax, $0x30\n\t"
-	"	hlt\n\t"
-	"1:\n\t"
-	GUEST_FAIL(0x10));
+	     "	movb $0x11, " GUEST_DATA "\n\t"
+	     "	movw $0x2233, " GUEST_DATA "+2\n\t"
+	     "	movl $0x44556677, " GUEST_DATA "+4\n\t"
+	     "	mov $0x8000, %ax\n\t"
+	     "	mov %ax, %es\n\t"
+	     "	movl $0x8899aabb, %es:0\n\t"
+	     GUEST_SYNC(1)
+	     /* what the host stored meanwhile */
+	     "	cmpl $0xdeadbeef, " GUEST_DATA "+0x10\n\t"
+	     "	jne 1f\n\t"
+	     "	mov " GUEST_DATA "+0x10, %eax\n\t"
+	     "	out %eax, $0x30\n\t"
+	     "	mov %es:0x10, %eax\n\t"
+	     "	out %eax, $0x30\n\t"
+	     "	mov 0x5000, %eax\n\t"
+	     "	out %eax, $0x30\n\t"
+	     "	hlt\n\t"
+	     "1:\n\t"
+	     GUEST_FAIL(0x10));
 
 TEST_F(guest, memory_shared_with_host)
 {
@@ -244,12 +244,12 @@ TEST_F(guest, memory_shared_with_host)
 /* ---- Two VMs at once, same guest-physical addresses, own memory ---- */
 
 GUEST_CODE16(two_vms,
-	"	mov " GUEST_DATA ", %eax\n\t"
-	"	out %eax, $0x30\n\t"
-	"	not %eax\n\t"
-	"	mov %eax, " GUEST_DATA "+4\n\t"
-	GUEST_SYNC(2)
-	"	hlt\n\t");
+	     "	mov " GUEST_DATA ", %eax\n\t"
+	     "	out %eax, $0x30\n\t"
+	     "	not %eax\n\t"
+	     "	mov %eax, " GUEST_DATA "+4\n\t"
+	     GUEST_SYNC(2)
+	     "	hlt\n\t");
 
 TEST_F(guest, two_vms)
 {
@@ -284,12 +284,12 @@ TEST_F(guest, two_vms)
 /* ---- A signal interrupts RUN (EINTR, exit INTR); the vCPU goes on ---- */
 
 GUEST_CODE16(spin,
-	"1:	cmpl $0, " GUEST_DATA "\n\t"
-	"	je 1b\n\t"
-	"guest_spin_done:\n\t"
-	"	mov " GUEST_DATA ", %eax\n\t"
-	"	out %eax, $0x30\n\t"
-	"	hlt\n\t");
+	     "1:	cmpl $0, " GUEST_DATA "\n\t"
+	     "	je 1b\n\t"
+	     "guest_spin_done:\n\t"
+	     "	mov " GUEST_DATA ", %eax\n\t"
+	     "	out %eax, $0x30\n\t"
+	     "	hlt\n\t");
 GUEST_LABEL(spin, done);
 
 static volatile sig_atomic_t nr_signals;
@@ -337,8 +337,8 @@ TEST_F(guest, signal_interrupts_run)
 /* ---- immediate_exit ---- */
 
 GUEST_CODE16(sync_hlt,
-	GUEST_SYNC(7)
-	"	hlt\n\t");
+	     GUEST_SYNC(7)
+	     "	hlt\n\t");
 
 TEST_F(guest, immediate_exit)
 {
@@ -503,25 +503,25 @@ TEST_F(guest, internal_error_emulation)
 #define NR_SPINS	20
 
 GUEST_CODE16(count,
-	"	xor %ecx, %ecx\n\t"
-	"	mov $0x40, %dx\n\t"
-	"1:	inc %ecx\n\t"
-	"	mov %ecx, %eax\n\t"
-	"	out %eax, %dx\n\t"
-	"	cmp $" __stringify(NR_OUTS) ", %ecx\n\t"
-	"	jb 1b\n\t"
-	"	xor %ebx, %ebx\n\t"
-	"2:	mov $16, %dx\n\t"
-	"3:	mov $0xffff, %cx\n\t"
-	"4:	loop 4b\n\t"
-	"	dec %dx\n\t"
-	"	jnz 3b\n\t"
-	"	inc %ebx\n\t"
-	"	mov %ebx, %eax\n\t"
-	"	out %eax, $0x41\n\t"
-	"	cmp $" __stringify(NR_SPINS) ", %ebx\n\t"
-	"	jb 2b\n\t"
-	"	hlt\n\t");
+	     "	xor %ecx, %ecx\n\t"
+	     "	mov $0x40, %dx\n\t"
+	     "1:	inc %ecx\n\t"
+	     "	mov %ecx, %eax\n\t"
+	     "	out %eax, %dx\n\t"
+	     "	cmp $" __stringify(NR_OUTS) ", %ecx\n\t"
+	     "	jb 1b\n\t"
+	     "	xor %ebx, %ebx\n\t"
+	     "2:	mov $16, %dx\n\t"
+	     "3:	mov $0xffff, %cx\n\t"
+	     "4:	loop 4b\n\t"
+	     "	dec %dx\n\t"
+	     "	jnz 3b\n\t"
+	     "	inc %ebx\n\t"
+	     "	mov %ebx, %eax\n\t"
+	     "	out %eax, $0x41\n\t"
+	     "	cmp $" __stringify(NR_SPINS) ", %ebx\n\t"
+	     "	jb 2b\n\t"
+	     "	hlt\n\t");
 
 static volatile int hogs_stop;
 

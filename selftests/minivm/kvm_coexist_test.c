@@ -98,8 +98,7 @@ TEST_F(coexist, minivm_vm_blocks_kvm)
 
 	vm_fd = ioctl(self->dev_fd, MINIVM_CREATE_VM, 0);
 	if (vm_fd < 0 && errno == EBUSY)
-		SKIP(return, "kvm_intel holds VMX since it loaded (6.12+ enable_virt_at_load):"
-		     " no minivm VM can exist next to it");
+		SKIP(return, "kvm_intel holds VMX since it loaded (6.12+ enable_virt_at_load): no minivm VM can exist next to it");
 	ASSERT_GE(vm_fd, 0) TH_LOG("MINIVM_CREATE_VM: %s", errno_name(errno));
 
 	/* VMX is minivm's: 6.1's KVM_CREATE_VM fails with EBUSY. */

@@ -80,7 +80,8 @@ TEST_F(memslot, overlap)
 	ASSERT_OK(set_region(self, 2, GPA_BASE - PAGE, PAGE, self->mem + 5 * PAGE));
 	/* and each of those now blocks its range too */
 	EXPECT_ERRNO(EEXIST, set_region(self, 3, GPA_BASE + 4 * PAGE, PAGE, self->mem + 6 * PAGE));
-	EXPECT_ERRNO(EEXIST, set_region(self, 3, GPA_BASE - 2 * PAGE, 2 * PAGE, self->mem + 6 * PAGE));
+	EXPECT_ERRNO(EEXIST,
+		     set_region(self, 3, GPA_BASE - 2 * PAGE, 2 * PAGE, self->mem + 6 * PAGE));
 }
 
 TEST_F(memslot, same_slot_twice)
@@ -267,8 +268,8 @@ TEST_F(memslot, io_mapping)
 	uint8_t *vvar = find_vvar(&vvar_len);
 
 	if (!io && !vvar)
-		SKIP(return, "no VM_IO/VM_PFNMAP mapping: mmap(/dev/mem at 0xA0000) failed (%s)"
-		     " and there is no [vvar]", strerror(errno));
+		SKIP(return, "no VM_IO/VM_PFNMAP mapping: mmap(/dev/mem at 0xA0000) failed (%s) and there is no [vvar]",
+		     strerror(errno));
 	if (io) {
 		uint8_t *mixed = minivm_alloc(2 * PAGE);
 		int fd;
@@ -303,18 +304,18 @@ TEST_F(memslot, io_mapping)
  * OUTs the sum, forever.
  */
 GUEST_CODE16(sum_slots,
-	"1:	xor %ax, %ax\n\t"
-	"	mov $0x100, %bx\n\t"
-	"	mov $" __stringify(MINIVM_MAX_MEMSLOTS) " - 1, %cx\n\t"
-	"2:	mov %bx, %ds\n\t"
-	"	add 0, %ax\n\t"
-	"	add $0x100, %bx\n\t"
-	"	loop 2b\n\t"
-	"	xor %bx, %bx\n\t"
-	"	mov %bx, %ds\n\t"
-	"	mov $0x30, %dx\n\t"
-	"	out %ax, %dx\n\t"
-	"	jmp 1b\n\t");
+	     "1:	xor %ax, %ax\n\t"
+	     "	mov $0x100, %bx\n\t"
+	     "	mov $" __stringify(MINIVM_MAX_MEMSLOTS) " - 1, %cx\n\t"
+	     "2:	mov %bx, %ds\n\t"
+	     "	add 0, %ax\n\t"
+	     "	add $0x100, %bx\n\t"
+	     "	loop 2b\n\t"
+	     "	xor %bx, %bx\n\t"
+	     "	mov %bx, %ds\n\t"
+	     "	mov $0x30, %dx\n\t"
+	     "	out %ax, %dx\n\t"
+	     "	jmp 1b\n\t");
 
 #define SUM_SLOTS_CODE_GPA	0x800
 
@@ -368,12 +369,12 @@ TEST_F_TIMEOUT(memslot, max_slots, 60)
  * and completes with the data userspace stores in the run area.
  */
 GUEST_CODE16(read_slot1,
-	"	mov $0x1000, %ax\n\t"
-	"	mov %ax, %es\n\t"
-	"guest_read_slot1_load:\n\t"
-	"1:	mov %es:0, %eax\n\t"
-	"	out %eax, $0x30\n\t"
-	"	jmp 1b\n\t");
+	     "	mov $0x1000, %ax\n\t"
+	     "	mov %ax, %es\n\t"
+	     "guest_read_slot1_load:\n\t"
+	     "1:	mov %es:0, %eax\n\t"
+	     "	out %eax, $0x30\n\t"
+	     "	jmp 1b\n\t");
 GUEST_LABEL(read_slot1, load);
 
 TEST_F(memslot, delete_used_slot)

@@ -7,7 +7,9 @@
 #      headers at W=1 with no compiler, objtool or modpost warning (each in
 #      its own copy of the tree under build/check/), minivm-run, the
 #      selftests
-#   3. the host unit tests (make unit)
+#   3. the host unit tests (make unit), the style gates
+#      (scripts/style-check.sh) and the packaging checks
+#      (selftests/packaging/packaging_test.sh)
 #   4. the VMX tier (Bochs, or QEMU+KVM with nested VMX) and the no-VMX tier
 #      (QEMU TCG), see run-tier.sh
 # Ends with one line "N passed, N failed[, N skipped]" over all of it and
@@ -85,37 +87,67 @@ for target in tool selftests; do
 	fi
 done
 
-# Each unit-test binary that make unit runs prints TAP and ends with its
-# own "N passed, N failed[, N skipped]" line; the counts are the sums over
-# every such line (not only the last one, which is just the last binary's).
+# host_tap NAME LOG RC: count a host-side suite whose programs print TAP
+# and each end with their own "N passed, N failed[, N skipped]" line: the
+# counts are the sums over every such line (not only the last one, which
+# is just the last program's); without one, the TAP lines themselves.
+host_tap() {
+	local name=$1 log=$2 rc=$3 up uf us
+	if grep -qE '^[0-9]+ passed, [0-9]+ failed' "$log"; then
+		read -r up uf us < <(awk '
+			/^[0-9]+ passed, [0-9]+ failed/ {
+				p += $1; f += $3
+				if (match($0, /, [0-9]+ skipped/))
+					s += substr($0, RSTART + 2, RLENGTH - 10)
+			}
+			END { print p + 0, f + 0, s + 0 }' "$log")
+	else
+		up=$(grep -E '^ok [0-9]+' "$log" | grep -vc '# *SKIP')
+		uf=$(grep -cE '^not ok [0-9]+' "$log")
+		us=$(grep -cE '^ok [0-9]+.*# *SKIP' "$log")
+	fi
+	up=${up:-0} uf=${uf:-0} us=${us:-0}
+	passed=$((passed + up)) skipped=$((skipped + us))
+	failed=$((failed + uf))
+	[ "$uf" = 0 ] || failures+=("$name: $uf failed")
+	if [ "$rc" != 0 ] && [ "$uf" = 0 ]; then
+		fail "$name exited with status $rc"
+	elif [ "$up" = 0 ]; then
+		fail "$name reported no tests"
+	else
+		echo "$name: $up passed, $uf failed, $us skipped"
+	fi
+}
+
 section "host unit tests (make unit)"
 log=$TOP_DIR/build/check/unit.log
 make unit 2>&1 | tee "$log"
-unit_rc=${PIPESTATUS[0]}
-if grep -qE '^[0-9]+ passed, [0-9]+ failed' "$log"; then
-	read -r up uf us < <(awk '
-		/^[0-9]+ passed, [0-9]+ failed/ {
-			p += $1; f += $3
-			if (match($0, /, [0-9]+ skipped/))
-				s += substr($0, RSTART + 2, RLENGTH - 10)
-		}
-		END { print p + 0, f + 0, s + 0 }' "$log")
-else
-	up=$(grep -E '^ok [0-9]+' "$log" | grep -vc '# *SKIP')
-	uf=$(grep -cE '^not ok [0-9]+' "$log")
-	us=$(grep -cE '^ok [0-9]+.*# *SKIP' "$log")
+host_tap "host unit tests" "$log" "${PIPESTATUS[0]}"
+
+# checkpatch --strict, sparse, clang -Werror, shellcheck. gcc -Werror
+# already built the same programs above (make tool, make selftests,
+# make unit), so only clang builds them again. Findings in module/ that
+# scripts/style-known-module lists are reported, not failed.
+section "style gates (scripts/style-check.sh)"
+log=$TOP_DIR/build/check/style.log
+t0=$(now)
+MINIVM_STYLE_COMPILERS=clang MINIVM_STYLE_KDIR=${MINIVM_RIG_KO_KDIR:-} \
+	"$TOP_DIR/scripts/style-check.sh" 2>&1 | tee "$log"
+host_tap "style gates" "$log" "${PIPESTATUS[0]}"
+echo "style gates took $(( $(now) - t0 )) s"
+
+# make install/uninstall, DKMS, make deb, the man page (selftests/packaging);
+# the install test reuses the 6.1 build above.
+section "packaging (selftests/packaging/packaging_test.sh)"
+log=$TOP_DIR/build/check/packaging.log
+t0=$(now)
+if [ -n "${MINIVM_RIG_KO:-}" ]; then
+	export MINIVM_PKG_TREE=${MINIVM_RIG_KO%/module/minivm.ko}
+	export MINIVM_PKG_KDIR=$MINIVM_RIG_KO_KDIR
 fi
-up=${up:-0} uf=${uf:-0} us=${us:-0}
-passed=$((passed + up)) skipped=$((skipped + us))
-failed=$((failed + uf))
-[ "$uf" = 0 ] || failures+=("host unit tests: $uf failed")
-if [ "$unit_rc" != 0 ] && [ "$uf" = 0 ]; then
-	fail "make unit exited with status $unit_rc"
-elif [ "$up" = 0 ]; then
-	fail "make unit reported no tests"
-else
-	echo "host unit tests: $up passed, $uf failed, $us skipped"
-fi
+"$TOP_DIR/selftests/packaging/packaging_test.sh" 2>&1 | tee "$log"
+host_tap "packaging" "$log" "${PIPESTATUS[0]}"
+echo "packaging took $(( $(now) - t0 )) s"
 
 export RIG_COUNTS=$RIG_OUT/counts
 for tier in vmx novmx; do

@@ -29,6 +29,8 @@ rig_die() { printf 'rig: error: %s\n' "$*" >&2; exit 1; }
 # the kernel the module is built against is the one the rig boots.
 stock_kernel_version() {
 	local v
+	# Kernel image names: no odd characters to fear from ls.
+	# shellcheck disable=SC2012
 	for v in $(ls /boot 2>/dev/null | sed -n 's/^vmlinuz-\(6\.1\.0-[0-9]*-amd64\)$/\1/p' |
 		   sort -V -r); do
 		if [ -d "/lib/modules/$v/kernel" ] &&
@@ -143,6 +145,7 @@ copy_tree() {
 # select_kernel stock|minimal: set KERNEL_NAME, KERNEL_IMAGE (the bzImage to
 # boot), KERNEL_MODROOT (its /lib/modules/<release> tree) and KERNEL_KDIR
 # (the build tree to build minivm.ko against).
+# shellcheck disable=SC2034 # for the scripts that source this file
 select_kernel() {
 	case $1 in
 	stock)

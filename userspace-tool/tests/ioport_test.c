@@ -89,13 +89,13 @@ static void ioport_lookup(void)
 	ioport_bus_init(&bus);
 	ioport_register(&bus, 0x3f8, 8, &fake_ops, &a, "a");
 	ioport_register(&bus, 0xf4, 1, &fake_ops, &b, "b");
-	CHECK(ioport_find(&bus, 0x3f7) == NULL);
+	CHECK(!ioport_find(&bus, 0x3f7));
 	CHECK(ioport_find(&bus, 0x3f8)->dev == &a);
 	CHECK(ioport_find(&bus, 0x3ff)->dev == &a);
-	CHECK(ioport_find(&bus, 0x400) == NULL);
+	CHECK(!ioport_find(&bus, 0x400));
 	CHECK(ioport_find(&bus, 0xf4)->dev == &b);
-	CHECK(ioport_find(&bus, 0xf5) == NULL);
-	CHECK(ioport_find(&bus, 0x10000) == NULL);
+	CHECK(!ioport_find(&bus, 0xf5));
+	CHECK(!ioport_find(&bus, 0x10000));
 }
 
 static void ioport_unclaimed(void)

@@ -310,6 +310,7 @@ t_version t_multiboot t_multiboot_initrd t_kernel_errors t_sigterm"
 
 echo "TAP version 13"
 echo "# minivm-run: $RUN, guests: $GUESTS"
+# shellcheck disable=SC2086 # one word per test
 set -- $TESTS
 echo "1..$#"
 for t in $TESTS; do

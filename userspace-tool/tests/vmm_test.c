@@ -16,6 +16,7 @@
 
 #include "boot/le.h"
 #include "images.h"
+#include "options.h"
 #include "test.h"
 
 struct result {
@@ -126,7 +127,7 @@ static void vmm_help_version(void)
 	CHECK_STR(res.err, "");
 	run_prog("tool", "", NULL, "--version", NULL);
 	CHECK_INT(res.status, 0);
-	CHECK_STR(res.out, "minivm-run 0.1.0 (minivm API version 1)\n");
+	CHECK_STR(res.out, "minivm-run " MINIVM_RUN_VERSION " (minivm API version 1)\n");
 	CHECK_STR(res.err, "");
 }
 

@@ -150,7 +150,7 @@ void *vm_add_memory(struct minivm_vm *vm, uint32_t slot, uint64_t gpa, uint64_t 
 	void *hva;
 
 	MINIVM_CHECK(slot < MINIVM_MAX_MEMSLOTS && !vm->mem[slot].used,
-		     "vm_add_memory: slot %u is not free in the library's table", slot);
+		     "%s: slot %u is not free in the library's table", __func__, slot);
 	hva = minivm_alloc(size);
 	MINIVM_CHECK(__vm_set_memory_region(vm, slot, 0, gpa, size, hva) == 0,
 		     "MINIVM_SET_USER_MEMORY_REGION(slot %u, gpa 0x%" PRIx64
@@ -164,7 +164,7 @@ void *vm_add_memory(struct minivm_vm *vm, uint32_t slot, uint64_t gpa, uint64_t 
 void vm_delete_memory(struct minivm_vm *vm, uint32_t slot)
 {
 	MINIVM_CHECK(slot < MINIVM_MAX_MEMSLOTS && vm->mem[slot].used,
-		     "vm_delete_memory: slot %u not in use", slot);
+		     "%s: slot %u not in use", __func__, slot);
 	MINIVM_CHECK(__vm_set_memory_region(vm, slot, 0, 0, 0, NULL) == 0,
 		     "MINIVM_SET_USER_MEMORY_REGION(delete slot %u)", slot);
 	munmap(vm->mem[slot].hva, vm->mem[slot].size);
@@ -181,7 +181,7 @@ void *vm_gpa2hva(struct minivm_vm *vm, uint64_t gpa)
 		if (m->used && gpa >= m->gpa && gpa - m->gpa < m->size)
 			return (uint8_t *)m->hva + (gpa - m->gpa);
 	}
-	MINIVM_FAIL("vm_gpa2hva: no memory slot holds gpa 0x%" PRIx64, gpa);
+	MINIVM_FAIL("%s: no memory slot holds gpa 0x%" PRIx64, __func__, gpa);
 }
 
 void vm_load_guest(struct minivm_vm *vm, uint64_t gpa,
@@ -190,10 +190,10 @@ void vm_load_guest(struct minivm_vm *vm, uint64_t gpa,
 	size_t len = end - start;
 	uint8_t *dst = vm_gpa2hva(vm, gpa);
 
-	MINIVM_CHECK(end > start, "vm_load_guest: empty guest code");
+	MINIVM_CHECK(end > start, "%s: empty guest code", __func__);
 	/* The whole image must lie in the slot that holds its first byte. */
 	MINIVM_CHECK((uint8_t *)vm_gpa2hva(vm, gpa + len - 1) == dst + len - 1,
-		     "vm_load_guest: code at 0x%" PRIx64 " crosses a slot boundary", gpa);
+		     "%s: code at 0x%" PRIx64 " crosses a slot boundary", __func__, gpa);
 	memcpy(dst, start, len);
 }
 
@@ -209,7 +209,7 @@ struct minivm_vcpu *vm_vcpu_add(struct minivm_vm *vm, uint32_t id)
 
 	MINIVM_CHECK(vcpu, "calloc");
 	MINIVM_CHECK(id < MINIVM_MAX_VCPUS && !vm->vcpus[id],
-		     "vm_vcpu_add: vCPU %u exists in the library's table", id);
+		     "%s: vCPU %u exists in the library's table", __func__, id);
 	vcpu->vm = vm;
 	vcpu->id = id;
 	vcpu->fd = __vm_create_vcpu(vm, id);
@@ -416,8 +416,7 @@ char *vcpu_describe_exit(struct minivm_vcpu *vcpu, char *buf, size_t len)
 	case MINIVM_EXIT_FAIL_ENTRY: {
 		uint64_t r = run->fail_entry.hardware_entry_failure_reason;
 
-		ADD(": hardware_entry_failure_reason 0x%llx (basic reason %u %s%s)"
-		    " qualification 0x%llx cpu %u",
+		ADD(": hardware_entry_failure_reason 0x%llx (basic reason %u %s%s) qualification 0x%llx cpu %u",
 		    (unsigned long long)r, (uint32_t)(r & 0xffff),
 		    vmx_exit_reason_name(r & 0xffff),
 		    (r & VMX_EXIT_REASONS_FAILED_VMENTRY) ? ", VM-entry failure" : "",
@@ -431,9 +430,7 @@ char *vcpu_describe_exit(struct minivm_vcpu *vcpu, char *buf, size_t len)
 		if (run->internal.ndata >= 5 &&
 		    (run->internal.suberror == MINIVM_INTERNAL_ERROR_UNHANDLED_EXIT ||
 		     run->internal.suberror == MINIVM_INTERNAL_ERROR_DELIVERY_EV))
-			ADD(" [raw VMX exit reason %llu %s, qualification 0x%llx,"
-			    " guest RIP 0x%llx, instruction length %llu,"
-			    " IDT-vectoring info 0x%llx]",
+			ADD(" [raw VMX exit reason %llu %s, qualification 0x%llx, guest RIP 0x%llx, instruction length %llu, IDT-vectoring info 0x%llx]",
 			    (unsigned long long)run->internal.data[0],
 			    vmx_exit_reason_name(run->internal.data[0] & 0xffff),
 			    (unsigned long long)run->internal.data[1],

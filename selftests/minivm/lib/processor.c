@@ -15,19 +15,20 @@
 extern const uint8_t minivm_idt_stubs[];
 
 /* guest_code returned: there is no caller to go back to. */
-asm(".pushsection .text\n"
-    ".globl minivm_guest_returned\n"
-    "minivm_guest_returned:\n"
-    "	lea minivm_returned_msg(%rip), %rdx\n"
-    "	lea minivm_returned_file(%rip), %rdi\n"
-    "	mov $0, %esi\n"
-    "	xor %ecx, %ecx\n"
-    "	call __guest_assert\n"
-    ".popsection\n"
-    ".pushsection .rodata\n"
-    "minivm_returned_msg: .asciz \"guest_code returned\"\n"
-    "minivm_returned_file: .asciz \"" __FILE__ "\"\n"
-    ".popsection\n");
+asm(
+	".pushsection .text\n"
+	".globl minivm_guest_returned\n"
+	"minivm_guest_returned:\n"
+	"	lea minivm_returned_msg(%rip), %rdx\n"
+	"	lea minivm_returned_file(%rip), %rdi\n"
+	"	mov $0, %esi\n"
+	"	xor %ecx, %ecx\n"
+	"	call __guest_assert\n"
+	".popsection\n"
+	".pushsection .rodata\n"
+	"minivm_returned_msg: .asciz \"guest_code returned\"\n"
+	"minivm_returned_file: .asciz \"" __FILE__ "\"\n"
+	".popsection\n");
 extern const uint8_t minivm_guest_returned[];
 
 /*
@@ -51,8 +52,8 @@ static void load_self_image(struct minivm_vm *vm)
 		      ~(MINIVM_PAGE_SIZE - 1);
 		MINIVM_CHECK(start >= VM64_SCRATCH_GPA + 0x200000 &&
 			     end <= VM64_HIGH_GPA,
-			     "segment 0x%" PRIx64 "-0x%" PRIx64 " outside the image"
-			     " window (a PIE or a too large binary?)", start, end);
+			     "segment 0x%" PRIx64 "-0x%" PRIx64 " outside the image window (a PIE or a too large binary?)",
+			     start, end);
 		memcpy(vm_gpa2hva(vm, start), (void *)start, end - start);
 	}
 }
@@ -91,8 +92,8 @@ void vm_map_page(struct minivm_vm *vm, uint64_t gva, uint64_t gpa, uint64_t flag
 	uint64_t *pd = gpa_u64(vm, VM64_PD_GPA), *pt, i;
 	unsigned int pdi = (gva >> 21) & 511;
 
-	MINIVM_CHECK(gva < (1UL << 30), "vm_map_page: gva 0x%" PRIx64
-		     " beyond the mapped 1 GiB", gva);
+	MINIVM_CHECK(gva < (1UL << 30), "%s: gva 0x%" PRIx64 " beyond the mapped 1 GiB",
+		     __func__, gva);
 	if (pd[pdi] & PTE_PS) {
 		/* Split the 2 MiB page into 512 pages mapping the same. */
 		uint64_t base = pd[pdi] & ~0x1fffffUL, table = alloc_pt(vm);
@@ -160,7 +161,10 @@ void vcpu_init_sregs_64(struct minivm_vcpu *vcpu)
 	s.cs.db = 0;
 	s.cs.l = 1;
 	seg_flat(&s.ds, VM64_SEL_DATA, 3);
-	s.es = s.ss = s.fs = s.gs = s.ds;
+	s.es = s.ds;
+	s.ss = s.ds;
+	s.fs = s.ds;
+	s.gs = s.ds;
 	s.tr = (struct minivm_segment){
 		.base = VM64_TSS_GPA, .limit = 0x67, .selector = VM64_SEL_TSS,
 		.type = 11, .present = 1,
