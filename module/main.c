@@ -101,7 +101,7 @@ static struct miscdevice minivm_dev = {
 	.minor	= MISC_DYNAMIC_MINOR,
 	.name	= "minivm",
 	.fops	= &minivm_dev_fops,
-	.mode	= 0666,
+	.mode	= 0600,	/* root only; the udev rule gives group minivm 0660 */
 };
 
 static int __init minivm_init(void)
