@@ -138,6 +138,8 @@ TEST_F(cpu, syscall_uses_guest_lstar)
 	struct ucall uc;
 	int i;
 
+	msrs.hdr.entries[0].index = 0xc0000082;	/* LSTAR */
+
 	/* Twice: the second RUN finds the guest's values loaded again. */
 	for (i = 0; i < 2; i++) {
 		vm_free(self->vm);
