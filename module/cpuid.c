@@ -58,35 +58,45 @@ struct cpuid_mask {
 #define F1C_RDRAND	BIT(30)
 #define F1C_TSC_DEADLINE BIT(24)
 #define F1C_HYPERVISOR	BIT(31)
-/* CPUID.1:EDX: everything up to SSE2 but the APIC, MCE/MCA, PSN, DS,
- * ACPI, SS, HTT, TM and PBE. */
+/*
+ * CPUID.1:EDX: everything up to SSE2 but the APIC, MCE/MCA, PSN, DS,
+ * ACPI, SS, HTT, TM and PBE.
+ */
 #define F1D_KEEP	(BIT(0) | BIT(1) | BIT(2) | BIT(3) | BIT(4) | BIT(5) | \
 			 BIT(6) | BIT(8) | BIT(11) | BIT(12) | BIT(13) | \
 			 BIT(15) | BIT(16) | BIT(17) | BIT(19) | BIT(23) | \
 			 BIT(24) | BIT(25) | BIT(26))
 #define F1D_APIC	BIT(9)
-/* CPUID.7.0:EBX: FSGSBASE, BMI1, AVX2, FDP_EXCPTN_ONLY, BMI2, ERMS,
+/*
+ * CPUID.7.0:EBX: FSGSBASE, BMI1, AVX2, FDP_EXCPTN_ONLY, BMI2, ERMS,
  * FPU CS/DS deprecation, AVX-512 (F, DQ, IFMA, PF, ER, CD, BW, VL),
- * RDSEED, ADX, CLFLUSHOPT, CLWB, SHA. */
+ * RDSEED, ADX, CLFLUSHOPT, CLWB, SHA.
+ */
 #define F7B_KEEP	(BIT(0) | BIT(3) | BIT(5) | BIT(6) | BIT(8) | BIT(9) | \
 			 BIT(13) | BIT(16) | BIT(17) | BIT(18) | BIT(19) | \
 			 BIT(21) | BIT(23) | BIT(24) | BIT(26) | BIT(27) | \
 			 BIT(28) | BIT(29) | BIT(30) | BIT(31))
 #define F7B_AVX512	(BIT(16) | BIT(17) | BIT(21) | BIT(26) | BIT(27) | \
 			 BIT(28) | BIT(30) | BIT(31))
-/* CPUID.7.0:ECX: PREFETCHWT1, AVX512_VBMI, VBMI2, GFNI, VAES,
+/*
+ * CPUID.7.0:ECX: PREFETCHWT1, AVX512_VBMI, VBMI2, GFNI, VAES,
  * VPCLMULQDQ, VNNI, BITALG, VPOPCNTDQ, RDPID (if RDTSCP works),
- * CLDEMOTE, MOVDIRI, MOVDIR64B. */
+ * CLDEMOTE, MOVDIRI, MOVDIR64B.
+ */
 #define F7C_KEEP	(BIT(0) | BIT(1) | BIT(6) | BIT(8) | BIT(9) | BIT(10) | \
 			 BIT(11) | BIT(12) | BIT(14) | BIT(25) | BIT(27) | \
 			 BIT(28))
 #define F7C_RDPID	BIT(22)
-/* CPUID.7.0:EDX: AVX512_4VNNIW/4FMAPS, FSRM, VP2INTERSECT, MD_CLEAR,
- * SERIALIZE, AVX512_FP16, ARCH_CAPABILITIES (read-only, see msr). */
+/*
+ * CPUID.7.0:EDX: AVX512_4VNNIW/4FMAPS, FSRM, VP2INTERSECT, MD_CLEAR,
+ * SERIALIZE, AVX512_FP16, ARCH_CAPABILITIES (read-only, see msr).
+ */
 #define F7D_KEEP	(BIT(2) | BIT(3) | BIT(4) | BIT(8) | BIT(10) | \
 			 BIT(14) | BIT(23) | BIT(29))
-/* CPUID.0x80000001: LAHF, LZCNT, PREFETCHW; SYSCALL, NX, 1G pages,
- * RDTSCP (if it works), LM. */
+/*
+ * CPUID.0x80000001: LAHF, LZCNT, PREFETCHW; SYSCALL, NX, 1G pages,
+ * RDTSCP (if it works), LM.
+ */
 #define F81C_KEEP	(BIT(0) | BIT(5) | BIT(8))
 #define F81D_KEEP	(BIT(11) | BIT(20) | BIT(26) | BIT(29))
 #define F81D_RDTSCP	BIT(27)
@@ -148,6 +158,15 @@ static u32 *reg_of(struct minivm_cpuid_entry *e, u32 reg)
 	case R_ECX: return &e->ecx;
 	default:    return &e->edx;
 	}
+}
+
+/* A leaf that is present but says nothing: EAX..EDX zero. */
+static void clear_regs(struct minivm_cpuid_entry *e)
+{
+	e->eax = 0;
+	e->ebx = 0;
+	e->ecx = 0;
+	e->edx = 0;
 }
 
 static struct minivm_cpuid_entry *add(u32 function, u32 index, bool indexed)
@@ -273,7 +292,7 @@ int minivm_cpuid_init(void)
 		if (i > max && i != 0x15) {
 			e = add(i, 0, false);	/* the host has none: empty */
 			if (e)
-				e->eax = e->ebx = e->ecx = e->edx = 0;
+				clear_regs(e);
 			continue;
 		}
 		switch (i) {
@@ -305,12 +324,16 @@ int minivm_cpuid_init(void)
 			}
 			break;
 		case 6:
-			/* Thermal and power: only ARAT, the APIC timer keeps
-			 * running in deep C-states (ours is an hrtimer) */
+			/*
+			 * Thermal and power: only ARAT, the APIC timer keeps
+			 * running in deep C-states (ours is an hrtimer)
+			 */
 			e = add(6, 0, false);
 			if (e) {
 				e->eax = BIT(2);
-				e->ebx = e->ecx = e->edx = 0;
+				e->ebx = 0;
+				e->ecx = 0;
+				e->edx = 0;
 			}
 			break;
 		case 7:
@@ -327,7 +350,7 @@ int minivm_cpuid_init(void)
 			 */
 			e = add(i, 0, false);
 			if (e)
-				e->eax = e->ebx = e->ecx = e->edx = 0;
+				clear_regs(e);
 			break;
 		}
 	}
@@ -341,13 +364,14 @@ int minivm_cpuid_init(void)
 	}
 	e = add(MINIVM_CPUID_SIGNATURE + 1, 0, false);
 	if (e)
-		e->eax = e->ebx = e->ecx = e->edx = 0;
+		clear_regs(e);
 	/* The timing leaf: TSC and APIC timer frequencies in kHz. */
 	e = add(MINIVM_CPUID_TIMING, 0, false);
 	if (e) {
 		e->eax = tsc_khz;
 		e->ebx = minivm_crystal_hz(NULL) / 1000;
-		e->ecx = e->edx = 0;
+		e->ecx = 0;
+		e->edx = 0;
 	}
 
 	cpuid(0x80000000, &max, &ebx, &ecx, &edx);
@@ -368,7 +392,9 @@ int minivm_cpuid_init(void)
 		case 0x80000002 ... 0x80000006:
 			break;		/* brand string, caches */
 		case 0x80000007:
-			e->eax = e->ebx = e->ecx = 0;
+			e->eax = 0;
+			e->ebx = 0;
+			e->ecx = 0;
 			e->edx &= BIT(8);	/* invariant TSC */
 			break;
 		case 0x80000008:
@@ -376,10 +402,12 @@ int minivm_cpuid_init(void)
 			eax = e->eax & 0xff;
 			e->eax = (e->eax & 0xff00) |
 				 min_t(u32, eax, minivm_backend->gpa_bits);
-			e->ebx = e->ecx = e->edx = 0;
+			e->ebx = 0;
+			e->ecx = 0;
+			e->edx = 0;
 			break;
 		default:
-			e->eax = e->ebx = e->ecx = e->edx = 0;
+			clear_regs(e);
 			break;
 		}
 	}
@@ -540,7 +568,10 @@ void minivm_cpuid(struct minivm_vcpu *vcpu, u32 function, u32 index,
 			e = find_entry(t, nent, max_basic->eax, index);
 	}
 	if (!e) {
-		out[0] = out[1] = out[2] = out[3] = 0;
+		out[0] = 0;
+		out[1] = 0;
+		out[2] = 0;
+		out[3] = 0;
 		return;
 	}
 	out[0] = e->eax;

@@ -24,7 +24,7 @@
 
 struct minivm_irqchip {
 	struct minivm *vm;
-	struct mutex lock;
+	struct mutex lock;		/* serialises the I/O APIC model */
 	struct x86_ioapic ioapic;	/* under @lock */
 };
 

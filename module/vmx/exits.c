@@ -92,8 +92,6 @@ static int handle_triple_fault(struct vmx_vcpu *vmx, u32 exit_reason)
 	return 0;
 }
 
-
-
 /* Exit qualification for I/O instructions (SDM Vol. 3, Table 28-5). */
 #define IO_SIZE(q)	(((q) & 7) + 1)
 #define IO_IN		BIT(3)

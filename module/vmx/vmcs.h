@@ -21,11 +21,14 @@
 #define VMCS_WIDTH_32		2
 #define VMCS_WIDTH_NATURAL	3
 
-#define VMCS_CHECK_WIDTH(field, width)					\
-	BUILD_BUG_ON_MSG(__builtin_constant_p(field) &&			\
-			 (VMCS_FIELD_WIDTH(field) != (width) ||		\
-			  ((field) & 1)),					\
-			 "VMCS field used with an accessor of the wrong width")
+/* At build time: a constant field has the accessor's width, no high half. */
+static __always_inline void vmcs_check_width(unsigned long field,
+					     unsigned int width)
+{
+	BUILD_BUG_ON_MSG(__builtin_constant_p(field) &&
+			 (VMCS_FIELD_WIDTH(field) != width || (field & 1)),
+			 "VMCS field used with an accessor of the wrong width");
+}
 
 void minivm_vmx_vmwrite_error(unsigned long field, unsigned long value);
 
@@ -51,50 +54,50 @@ static __always_inline void __vmcs_write(unsigned long field,
 
 static __always_inline u16 vmcs_read16(unsigned long field)
 {
-	VMCS_CHECK_WIDTH(field, VMCS_WIDTH_16);
+	vmcs_check_width(field, VMCS_WIDTH_16);
 	return __vmcs_read(field);
 }
 
 static __always_inline u32 vmcs_read32(unsigned long field)
 {
-	VMCS_CHECK_WIDTH(field, VMCS_WIDTH_32);
+	vmcs_check_width(field, VMCS_WIDTH_32);
 	return __vmcs_read(field);
 }
 
 static __always_inline u64 vmcs_read64(unsigned long field)
 {
-	VMCS_CHECK_WIDTH(field, VMCS_WIDTH_64);
+	vmcs_check_width(field, VMCS_WIDTH_64);
 	return __vmcs_read(field);
 }
 
 static __always_inline unsigned long vmcs_readl(unsigned long field)
 {
-	VMCS_CHECK_WIDTH(field, VMCS_WIDTH_NATURAL);
+	vmcs_check_width(field, VMCS_WIDTH_NATURAL);
 	return __vmcs_read(field);
 }
 
 static __always_inline void vmcs_write16(unsigned long field, u16 value)
 {
-	VMCS_CHECK_WIDTH(field, VMCS_WIDTH_16);
+	vmcs_check_width(field, VMCS_WIDTH_16);
 	__vmcs_write(field, value);
 }
 
 static __always_inline void vmcs_write32(unsigned long field, u32 value)
 {
-	VMCS_CHECK_WIDTH(field, VMCS_WIDTH_32);
+	vmcs_check_width(field, VMCS_WIDTH_32);
 	__vmcs_write(field, value);
 }
 
 static __always_inline void vmcs_write64(unsigned long field, u64 value)
 {
-	VMCS_CHECK_WIDTH(field, VMCS_WIDTH_64);
+	vmcs_check_width(field, VMCS_WIDTH_64);
 	__vmcs_write(field, value);
 }
 
 static __always_inline void vmcs_writel(unsigned long field,
 					unsigned long value)
 {
-	VMCS_CHECK_WIDTH(field, VMCS_WIDTH_NATURAL);
+	vmcs_check_width(field, VMCS_WIDTH_NATURAL);
 	__vmcs_write(field, value);
 }
 

@@ -268,6 +268,7 @@ static int vmx_vcpu_run_once(struct minivm_vcpu *vcpu)
 	 * the guest at once; what was posted before, has_work() sees.
 	 */
 	WRITE_ONCE(vcpu->cpu, cpu);
+	/* Pairs with the kick's barrier between posting and reading mode. */
 	smp_store_mb(vcpu->mode, MINIVM_IN_GUEST);
 	if (minivm_lapic_has_work(vcpu)) {
 		WRITE_ONCE(vcpu->mode, MINIVM_OUTSIDE_GUEST);

@@ -85,22 +85,22 @@ GUEST_CODE16(touch,
 
 /* ESI counts: CPUID clobbers EAX, EBX, ECX and EDX. */
 GUEST_CODE16(cpuid,
-	"movl " GUEST_DATA ", %esi\n\t"
-	GUEST_START
-	"1: xor %eax, %eax\n\t"
-	"cpuid\n\t"
-	"dec %esi\n\t"
-	"jnz 1b\n\t"
-	"hlt\n\t");
+	     "movl " GUEST_DATA ", %esi\n\t"
+	     GUEST_START
+	     "1: xor %eax, %eax\n\t"
+	     "cpuid\n\t"
+	     "dec %esi\n\t"
+	     "jnz 1b\n\t"
+	     "hlt\n\t");
 
 GUEST_CODE16(mmio,
-	"movl " GUEST_DATA ", %ecx\n\t"
-	"movl $" __stringify(MMIO_GPA) ", %ebx\n\t"
-	GUEST_START
-	"1: movl (%ebx), %eax\n\t"
-	"dec %ecx\n\t"
-	"jnz 1b\n\t"
-	"hlt\n\t");
+	     "movl " GUEST_DATA ", %ecx\n\t"
+	     "movl $" __stringify(MMIO_GPA) ", %ebx\n\t"
+	     GUEST_START
+	     "1: movl (%ebx), %eax\n\t"
+	     "dec %ecx\n\t"
+	     "jnz 1b\n\t"
+	     "hlt\n\t");
 
 enum workload { WL_IO, WL_COMPUTE, WL_TOUCH, WL_CPUID, WL_MMIO, NR_WORKLOADS };
 

@@ -422,17 +422,17 @@ TEST_F(guest, fail_entry_cs_type)
 /* ---- Real-mode string I/O: one exit carries all four bytes ---- */
 
 GUEST_CODE16(outs,
-	"	mov $0x3f8, %dx\n\t"
-	"	mov $4, %cx\n\t"
-	"	mov $" __stringify(GUEST_CODE_GPA) " + guest_outs_data - guest_outs_start, %si\n\t"
-	"	rep outsb\n\t"
-	"	xor %eax, %eax\n\t"
-	"	mov %cx, %ax\n\t"
-	"	mov $" __stringify(UCALL_PORT) ", %dx\n\t"
-	"	out %eax, %dx\n\t"
-	"	hlt\n\t"
-	"guest_outs_data:\n\t"
-	"	.ascii \"mVm!\"\n\t");
+	     "	mov $0x3f8, %dx\n\t"
+	     "	mov $4, %cx\n\t"
+	     "	mov $" __stringify(GUEST_CODE_GPA) " + guest_outs_data - guest_outs_start, %si\n\t"
+	     "	rep outsb\n\t"
+	     "	xor %eax, %eax\n\t"
+	     "	mov %cx, %ax\n\t"
+	     "	mov $" __stringify(UCALL_PORT) ", %dx\n\t"
+	     "	out %eax, %dx\n\t"
+	     "	hlt\n\t"
+	     "guest_outs_data:\n\t"
+	     "	.ascii \"mVm!\"\n\t");
 
 TEST_F(guest, rep_outsb_real_mode)
 {
@@ -454,14 +454,14 @@ TEST_F(guest, rep_outsb_real_mode)
 
 /* String I/O whose buffer is not RAM (DS:SI = 0x20000, past the slot). */
 GUEST_CODE16(outs_mmio,
-	"	mov $0x2000, %ax\n\t"
-	"	mov %ax, %ds\n\t"
-	"	mov $0x3f8, %dx\n\t"
-	"	mov $4, %cx\n\t"
-	"	xor %si, %si\n\t"
-	"guest_outs_mmio_insn:\n\t"
-	"	rep outsb\n\t"
-	GUEST_FAIL(18));
+	     "	mov $0x2000, %ax\n\t"
+	     "	mov %ax, %ds\n\t"
+	     "	mov $0x3f8, %dx\n\t"
+	     "	mov $4, %cx\n\t"
+	     "	xor %si, %si\n\t"
+	     "guest_outs_mmio_insn:\n\t"
+	     "	rep outsb\n\t"
+	     GUEST_FAIL(18));
 GUEST_LABEL(outs_mmio, insn);
 
 TEST_F(guest, internal_error_emulation)

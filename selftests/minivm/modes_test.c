@@ -115,97 +115,97 @@ TEST_F(modes, long_mode_c_guest)
 #define T_ABS(label)	"(" __stringify(GUEST_CODE_GPA) " + " label " - guest_walk_start)"
 
 GUEST_CODE16(walk,
-	"	cli\n\t"
-	"	lgdtl " __stringify(T_GDTR) "\n\t"
-	STEP(1)						/* real mode */
-	"	mov %cr0, %eax\n\t"
-	"	or $1, %eax\n\t"
-	"	mov %eax, %cr0\n\t"
-	"	ljmpl $" __stringify(T_CS32) ", $" T_ABS("guest_walk_pm32") "\n\t"
-	".code32\n\t"
-	"guest_walk_pm32:\n\t"
-	"	mov $" __stringify(T_DS32) ", %ax\n\t"
-	"	mov %ax, %ds\n\t"
-	"	mov %ax, %es\n\t"
-	"	mov %ax, %ss\n\t"
-	"	mov $0xf000, %esp\n\t"
-	STEP(2)						/* 32-bit, no paging */
-	"	mov %cr4, %eax\n\t"
-	"	or $0x10, %eax\n\t"			/* PSE */
-	"	mov %eax, %cr4\n\t"
-	"	mov $" __stringify(T_PD32) ", %eax\n\t"
-	"	mov %eax, %cr3\n\t"
-	"	mov %cr0, %eax\n\t"
-	"	or $0x80000000, %eax\n\t"
-	"	mov %eax, %cr0\n\t"
-	STEP(3)						/* 32-bit paging */
-	"	mov %cr0, %eax\n\t"
-	"	and $0x7fffffff, %eax\n\t"
-	"	mov %eax, %cr0\n\t"
-	"	mov %cr4, %eax\n\t"
-	"	or $0x20, %eax\n\t"			/* PAE */
-	"	mov %eax, %cr4\n\t"
-	"	mov $" __stringify(T_PDPT_PAE) ", %eax\n\t"
-	"	mov %eax, %cr3\n\t"
-	"	mov %cr0, %eax\n\t"
-	"	or $0x80000000, %eax\n\t"
-	"	mov %eax, %cr0\n\t"
-	STEP(4)						/* PAE paging */
-	"	mov %cr0, %eax\n\t"
-	"	and $0x7fffffff, %eax\n\t"
-	"	mov %eax, %cr0\n\t"
-	"	mov $" __stringify(T_PML4) ", %eax\n\t"
-	"	mov %eax, %cr3\n\t"
-	"	mov $0xc0000080, %ecx\n\t"
-	"	rdmsr\n\t"
-	"	or $0x100, %eax\n\t"			/* LME */
-	"	wrmsr\n\t"
-	"	mov %cr0, %eax\n\t"
-	"	or $0x80000000, %eax\n\t"
-	"	mov %eax, %cr0\n\t"
-	STEP(5)						/* compatibility mode */
-	"	ljmp $" __stringify(T_CS64) ", $" T_ABS("guest_walk_lm64") "\n\t"
-	".code64\n\t"
-	"guest_walk_lm64:\n\t"
-	"	mov $0x600000000, %rax\n\t"		/* 64-bit arithmetic */
-	"	shr $32, %rax\n\t"
-	"	mov $" __stringify(UCALL_PORT) ", %dx\n\t"
-	"	out %eax, %dx\n\t"			/* step 6 */
-	"	pushq $" __stringify(T_CS32) "\n\t"
-	"	pushq $" T_ABS("guest_walk_compat") "\n\t"
-	"	lretq\n\t"
-	".code32\n\t"
-	"guest_walk_compat:\n\t"
-	STEP(7)						/* back in compatibility mode */
-	"	mov %cr0, %eax\n\t"
-	"	and $0x7fffffff, %eax\n\t"		/* leaves long mode */
-	"	mov %eax, %cr0\n\t"
-	"	mov $0xc0000080, %ecx\n\t"
-	"	rdmsr\n\t"
-	"	and $~0x100, %eax\n\t"
-	"	wrmsr\n\t"
-	"	mov %cr4, %eax\n\t"
-	"	and $~0x30, %eax\n\t"
-	"	mov %eax, %cr4\n\t"
-	STEP(8)						/* 32-bit, no paging */
-	"	ljmp $" __stringify(T_CS16) ", $" T_ABS("guest_walk_pm16") "\n\t"
-	".code16\n\t"
-	"guest_walk_pm16:\n\t"
-	"	mov $" __stringify(T_DS16) ", %ax\n\t"
-	"	mov %ax, %ds\n\t"
-	"	mov %ax, %es\n\t"
-	"	mov %ax, %ss\n\t"
-	"	mov %cr0, %eax\n\t"
-	"	and $0xfffffffe, %eax\n\t"
-	"	mov %eax, %cr0\n\t"
-	"	ljmp $0, $" T_ABS("guest_walk_real") "\n\t"
-	"guest_walk_real:\n\t"
-	"	xor %ax, %ax\n\t"
-	"	mov %ax, %ds\n\t"
-	"	mov %ax, %es\n\t"
-	"	mov %ax, %ss\n\t"
-	STEP(9)						/* real mode again */
-	"	hlt\n\t");
+	     "	cli\n\t"
+	     "	lgdtl " __stringify(T_GDTR) "\n\t"
+	     STEP(1)					/* real mode */
+	     "	mov %cr0, %eax\n\t"
+	     "	or $1, %eax\n\t"
+	     "	mov %eax, %cr0\n\t"
+	     "	ljmpl $" __stringify(T_CS32) ", $" T_ABS("guest_walk_pm32") "\n\t"
+	     ".code32\n\t"
+	     "guest_walk_pm32:\n\t"
+	     "	mov $" __stringify(T_DS32) ", %ax\n\t"
+	     "	mov %ax, %ds\n\t"
+	     "	mov %ax, %es\n\t"
+	     "	mov %ax, %ss\n\t"
+	     "	mov $0xf000, %esp\n\t"
+	     STEP(2)					/* 32-bit, no paging */
+	     "	mov %cr4, %eax\n\t"
+	     "	or $0x10, %eax\n\t"			/* PSE */
+	     "	mov %eax, %cr4\n\t"
+	     "	mov $" __stringify(T_PD32) ", %eax\n\t"
+	     "	mov %eax, %cr3\n\t"
+	     "	mov %cr0, %eax\n\t"
+	     "	or $0x80000000, %eax\n\t"
+	     "	mov %eax, %cr0\n\t"
+	     STEP(3)					/* 32-bit paging */
+	     "	mov %cr0, %eax\n\t"
+	     "	and $0x7fffffff, %eax\n\t"
+	     "	mov %eax, %cr0\n\t"
+	     "	mov %cr4, %eax\n\t"
+	     "	or $0x20, %eax\n\t"			/* PAE */
+	     "	mov %eax, %cr4\n\t"
+	     "	mov $" __stringify(T_PDPT_PAE) ", %eax\n\t"
+	     "	mov %eax, %cr3\n\t"
+	     "	mov %cr0, %eax\n\t"
+	     "	or $0x80000000, %eax\n\t"
+	     "	mov %eax, %cr0\n\t"
+	     STEP(4)					/* PAE paging */
+	     "	mov %cr0, %eax\n\t"
+	     "	and $0x7fffffff, %eax\n\t"
+	     "	mov %eax, %cr0\n\t"
+	     "	mov $" __stringify(T_PML4) ", %eax\n\t"
+	     "	mov %eax, %cr3\n\t"
+	     "	mov $0xc0000080, %ecx\n\t"
+	     "	rdmsr\n\t"
+	     "	or $0x100, %eax\n\t"			/* LME */
+	     "	wrmsr\n\t"
+	     "	mov %cr0, %eax\n\t"
+	     "	or $0x80000000, %eax\n\t"
+	     "	mov %eax, %cr0\n\t"
+	     STEP(5)					/* compatibility mode */
+	     "	ljmp $" __stringify(T_CS64) ", $" T_ABS("guest_walk_lm64") "\n\t"
+	     ".code64\n\t"
+	     "guest_walk_lm64:\n\t"
+	     "	mov $0x600000000, %rax\n\t"		/* 64-bit arithmetic */
+	     "	shr $32, %rax\n\t"
+	     "	mov $" __stringify(UCALL_PORT) ", %dx\n\t"
+	     "	out %eax, %dx\n\t"			/* step 6 */
+	     "	pushq $" __stringify(T_CS32) "\n\t"
+	     "	pushq $" T_ABS("guest_walk_compat") "\n\t"
+	     "	lretq\n\t"
+	     ".code32\n\t"
+	     "guest_walk_compat:\n\t"
+	     STEP(7)					/* back in compatibility mode */
+	     "	mov %cr0, %eax\n\t"
+	     "	and $0x7fffffff, %eax\n\t"		/* leaves long mode */
+	     "	mov %eax, %cr0\n\t"
+	     "	mov $0xc0000080, %ecx\n\t"
+	     "	rdmsr\n\t"
+	     "	and $~0x100, %eax\n\t"
+	     "	wrmsr\n\t"
+	     "	mov %cr4, %eax\n\t"
+	     "	and $~0x30, %eax\n\t"
+	     "	mov %eax, %cr4\n\t"
+	     STEP(8)					/* 32-bit, no paging */
+	     "	ljmp $" __stringify(T_CS16) ", $" T_ABS("guest_walk_pm16") "\n\t"
+	     ".code16\n\t"
+	     "guest_walk_pm16:\n\t"
+	     "	mov $" __stringify(T_DS16) ", %ax\n\t"
+	     "	mov %ax, %ds\n\t"
+	     "	mov %ax, %es\n\t"
+	     "	mov %ax, %ss\n\t"
+	     "	mov %cr0, %eax\n\t"
+	     "	and $0xfffffffe, %eax\n\t"
+	     "	mov %eax, %cr0\n\t"
+	     "	ljmp $0, $" T_ABS("guest_walk_real") "\n\t"
+	     "guest_walk_real:\n\t"
+	     "	xor %ax, %ax\n\t"
+	     "	mov %ax, %ds\n\t"
+	     "	mov %ax, %es\n\t"
+	     "	mov %ax, %ss\n\t"
+	     STEP(9)					/* real mode again */
+	     "	hlt\n\t");
 
 static void walk_tables(struct minivm_vm *vm)
 {
@@ -292,14 +292,14 @@ TEST_F(modes, guest_walks_real_to_long_and_back)
  * 32-bit arithmetic and reports through the ucall port.
  */
 GUEST_CODE16(pm32,
-	".code32\n\t"
-	"	mov $0x10000, %eax\n\t"
-	"	add %eax, %eax\n\t"			/* 0x20000: needs 32 bits */
-	"	shr $16, %eax\n\t"
-	"	mov $" __stringify(UCALL_PORT) ", %dx\n\t"
-	"	out %eax, %dx\n\t"
-	"	hlt\n\t"
-	".code16\n\t");
+	     ".code32\n\t"
+	     "	mov $0x10000, %eax\n\t"
+	     "	add %eax, %eax\n\t"			/* 0x20000: needs 32 bits */
+	     "	shr $16, %eax\n\t"
+	     "	mov $" __stringify(UCALL_PORT) ", %dx\n\t"
+	     "	out %eax, %dx\n\t"
+	     "	hlt\n\t"
+	     ".code16\n\t");
 
 static void set_pm32(struct minivm_vcpu *vcpu, struct minivm_vm *vm,
 		     uint64_t cr0_extra, uint64_t cr4, uint64_t cr3)
@@ -315,7 +315,10 @@ static void set_pm32(struct minivm_vcpu *vcpu, struct minivm_vm *vm,
 	s.ds = (struct minivm_segment){ .base = 0, .limit = 0xffffffff,
 		.selector = T_DS32, .type = 3, .present = 1, .s = 1,
 		.db = 1, .g = 1 };
-	s.es = s.ss = s.fs = s.gs = s.ds;
+	s.es = s.ds;
+	s.ss = s.ds;
+	s.fs = s.ds;
+	s.gs = s.ds;
 	s.gdt.base = T_GDT;
 	s.gdt.limit = 6 * 8 - 1;
 	s.cr0 = X86_CR0_PE | X86_CR0_ET | X86_CR0_NE | cr0_extra;

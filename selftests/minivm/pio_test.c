@@ -25,6 +25,7 @@ struct sio_req {
 	uint64_t addr;		/* rSI / rDI */
 	uint64_t count;		/* rCX */
 };
+
 static struct sio_req sio;
 
 #define SIO_ASM(insn, reg)						\
@@ -230,15 +231,16 @@ TEST_F(pio, rep_count_zero)
  * leaves them.
  */
 extern const uint8_t guest_sio_fault_fix[];
-asm(".pushsection .text\n"
-    "guest_sio_fault_fix:\n"
-    "	cld\n"
-    "	mov %rdi, %rdx\n"
-    "	mov %rsi, %rdi\n"
-    "	mov %rcx, %rsi\n"
-    "	and $-16, %rsp\n"
-    "	call guest_sio_fault_report\n"
-    ".popsection\n");
+asm(
+	".pushsection .text\n"
+	"guest_sio_fault_fix:\n"
+	"	cld\n"
+	"	mov %rdi, %rdx\n"
+	"	mov %rsi, %rdi\n"
+	"	mov %rcx, %rsi\n"
+	"	and $-16, %rsp\n"
+	"	call guest_sio_fault_report\n"
+	".popsection\n");
 
 static void __attribute__((used)) guest_sio_fault_report(uint64_t rsi,
 							 uint64_t rcx,

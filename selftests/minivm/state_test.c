@@ -470,9 +470,14 @@ TEST_F(state, cpuid_tables)
 
 /* ---- MSRs ---- */
 
-struct msrs1 {
+/*
+ * A header and room for one entry more than the limit (a union: the
+ * header ends in a flexible array).
+ */
+union msrs1 {
 	struct minivm_msrs hdr;
-	struct minivm_msr_entry e[MINIVM_MAX_MSR_ENTRIES + 1];
+	char buf[sizeof(struct minivm_msrs) +
+		 (MINIVM_MAX_MSR_ENTRIES + 1) * sizeof(struct minivm_msr_entry)];
 };
 
 static bool listed(const struct minivm_msr_list *l, uint32_t idx)
@@ -488,7 +493,7 @@ static bool listed(const struct minivm_msr_list *l, uint32_t idx)
 TEST_F(state, msr_index_list_and_msrs)
 {
 	struct minivm_msr_list *list;
-	static struct msrs1 m;
+	static union msrs1 m;
 	uint32_t i, n;
 	struct ucall uc;
 
@@ -517,32 +522,32 @@ TEST_F(state, msr_index_list_and_msrs)
 	/* Every listed MSR reads. */
 	m.hdr.nmsrs = n;
 	for (i = 0; i < n; i++)
-		m.e[i].index = list->indices[i];
+		m.hdr.entries[i].index = list->indices[i];
 	EXPECT_EQ(n, ioctl(self->vcpu->fd, MINIVM_GET_MSRS, &m));
 
 	/* SET stops at the first it refuses: an unknown index, a bad value. */
 	memset(&m, 0, sizeof(m));
 	m.hdr.nmsrs = 3;
-	m.e[0] = (struct minivm_msr_entry){ .index = MSR_LSTAR,
-					    .data = 0xffffffff81234000ULL };
-	m.e[1] = (struct minivm_msr_entry){ .index = 0x12345678 };
-	m.e[2] = (struct minivm_msr_entry){ .index = MSR_STAR };
+	m.hdr.entries[0] = (struct minivm_msr_entry){ .index = MSR_LSTAR,
+						      .data = 0xffffffff81234000ULL };
+	m.hdr.entries[1] = (struct minivm_msr_entry){ .index = 0x12345678 };
+	m.hdr.entries[2] = (struct minivm_msr_entry){ .index = MSR_STAR };
 	EXPECT_EQ(1, ioctl(self->vcpu->fd, MINIVM_SET_MSRS, &m));
-	m.e[0].data = 0x8000000000000000ULL;		/* non-canonical */
+	m.hdr.entries[0].data = 0x8000000000000000ULL;	/* non-canonical */
 	EXPECT_EQ(0, ioctl(self->vcpu->fd, MINIVM_SET_MSRS, &m));
-	m.e[0].data = 0xffffffff81234000ULL;
-	m.e[0].reserved = 1;
+	m.hdr.entries[0].data = 0xffffffff81234000ULL;
+	m.hdr.entries[0].reserved = 1;
 	EXPECT_ERRNO(EINVAL, ioctl(self->vcpu->fd, MINIVM_SET_MSRS, &m));
-	m.e[0].reserved = 0;
+	m.hdr.entries[0].reserved = 0;
 	m.hdr.nmsrs = MINIVM_MAX_MSR_ENTRIES + 1;
 	EXPECT_ERRNO(EINVAL, ioctl(self->vcpu->fd, MINIVM_GET_MSRS, &m));
 	m.hdr.nmsrs = 1;
 	m.hdr.padding = 1;
 	EXPECT_ERRNO(EINVAL, ioctl(self->vcpu->fd, MINIVM_GET_MSRS, &m));
 	m.hdr.padding = 0;
-	m.e[0].data = 0;
+	m.hdr.entries[0].data = 0;
 	ASSERT_EQ(1, ioctl(self->vcpu->fd, MINIVM_GET_MSRS, &m));
-	EXPECT_EQ(0xffffffff81234000ULL, m.e[0].data);
+	EXPECT_EQ(0xffffffff81234000ULL, m.hdr.entries[0].data);
 
 	/* The guest reads what userspace set; SPEC_CTRL does not exist. */
 	ASSERT_RUN_UCALL(self->vcpu, &uc, UCALL_SYNC);

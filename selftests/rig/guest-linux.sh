@@ -35,14 +35,14 @@ uptime_s() {
 boot() {
 	log=/tmp/l2-$1.log
 	t0=$(uptime_s)
-	timeout -s KILL "$LIMIT" minivm-run --accel "$1" -m $MEM \
-		--kernel $L/bzImage --initrd $L/initrd.img --append "$APPEND" \
-		</dev/null >"$log" 2>/tmp/l2-$1.err
+	timeout -s KILL "$LIMIT" minivm-run --accel "$1" -m "$MEM" \
+		--kernel "$L/bzImage" --initrd "$L/initrd.img" --append "$APPEND" \
+		</dev/null >"$log" 2>"/tmp/l2-$1.err"
 	st=$?
 	t1=$(uptime_s)
 	secs=$(awk "BEGIN { print $t1 - $t0 }")
 	echo "# $1: minivm-run exited $st after $secs s (this machine's time)"
-	sed 's/^/# stderr: /' /tmp/l2-$1.err
+	sed 's/^/# stderr: /' "/tmp/l2-$1.err"
 	tr -d '\r' <"$log" | grep -E '^(=== l2|uptime-at-init|uname|cpus|model|flag-|clocksource|date-advance|uptime-advance|file|dmesg-trouble|timer-irqs|serial-irqs):? ' |
 		sed "s/^/# $1: /"
 }

@@ -72,7 +72,7 @@ if [ "$tier" = linux ]; then
 	"$RIG_DIR/linux-initramfs.sh" "$linux/initrd.img"
 fi
 "$RIG_DIR/initramfs.sh" "$out/initrd" "$KERNEL_MODROOT" "$payload/root" "$ko" \
-	$linux
+	${linux:+"$linux"}
 
 cmdline="console=ttyS0,115200 minivm.tier=$tier"
 # Bochs's Skylake-X reports the standard XSAVE size as the compacted one

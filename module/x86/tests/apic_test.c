@@ -86,7 +86,9 @@ static const struct x86_lapic_ops lops = {
 static void clear_log(void)
 {
 	armed = 0;
-	narm = nipi = neoi = 0;
+	narm = 0;
+	nipi = 0;
+	neoi = 0;
 }
 
 /* A fresh, software-enabled APIC (SVR 0x1ff) with ID @id */
@@ -254,7 +256,8 @@ static void test_registers(void)
 		{ X86_LAPIC_SVR, 0x1ff, 0x1ff, "SVR: 0x1ff" },
 		{ X86_LAPIC_ICR_HIGH, 0xffffffff, 0xff000000, "ICR high: destination" },
 		{ X86_LAPIC_LVT_TIMER, 0xffffffff, 0x000700ff, "LVT timer: vector, mask, mode" },
-		{ X86_LAPIC_LVT_THERMAL, 0xffffffff, 0x000107ff, "LVT thermal: vector, mode, mask" },
+		{ X86_LAPIC_LVT_THERMAL, 0xffffffff, 0x000107ff,
+		  "LVT thermal: vector, mode, mask" },
 		{ X86_LAPIC_LVT_PERF, 0xffffffff, 0x000107ff, "LVT perf: vector, mode, mask" },
 		{ X86_LAPIC_LVT_LINT0, 0xffffffff, 0x0001a7ff, "LVT LINT0: + polarity, trigger" },
 		{ X86_LAPIC_LVT_LINT1, 0xffffffff, 0x0001a7ff, "LVT LINT1: + polarity, trigger" },
@@ -385,10 +388,12 @@ static void test_esr(void)
 		{ X86_LAPIC_LVT_TIMER, 0x00003, X86_LAPIC_ESR_RECV_ILLEGAL, "timer vector 3" },
 		{ X86_LAPIC_LVT_TIMER, 0x10003, 0, "masked timer vector 3" },
 		{ X86_LAPIC_LVT_TIMER, 0x10000, 0, "masked timer vector 0 (Linux)" },
-		{ X86_LAPIC_LVT_LINT0, 0x0000f, X86_LAPIC_ESR_RECV_ILLEGAL, "LINT0 fixed vector 15" },
+		{ X86_LAPIC_LVT_LINT0, 0x0000f, X86_LAPIC_ESR_RECV_ILLEGAL,
+		  "LINT0 fixed vector 15" },
 		{ X86_LAPIC_LVT_LINT0, 0x00700, 0, "LINT0 ExtINT vector 0" },
 		{ X86_LAPIC_LVT_LINT1, 0x00400, 0, "LINT1 NMI vector 0" },
-		{ X86_LAPIC_LVT_THERMAL, 0x00001, X86_LAPIC_ESR_RECV_ILLEGAL, "thermal fixed vector 1" },
+		{ X86_LAPIC_LVT_THERMAL, 0x00001, X86_LAPIC_ESR_RECV_ILLEGAL,
+		  "thermal fixed vector 1" },
 		{ X86_LAPIC_LVT_PERF, 0x00400, 0, "perf NMI vector 0" },
 		{ X86_LAPIC_LVT_PERF, 0x00010, 0, "perf fixed vector 16" },
 		{ X86_LAPIC_LVT_ERROR, 0x00000, X86_LAPIC_ESR_RECV_ILLEGAL, "error vector 0" },
@@ -908,7 +913,8 @@ static void test_icr(void)
 		{ 0x00040440, 0, false, -1, 0, "self, NMI: invalid, dropped" },
 		{ 0x00040140, 0, false, -1, 0, "self, lowest priority: dropped" },
 		{ 0x00040500, 0, false, -1, 0, "self, INIT: dropped" },
-		{ 0x00040005, 0, false, -1, X86_LAPIC_ESR_SEND_ILLEGAL, "self, vector 5: send illegal" },
+		{ 0x00040005, 0, false, -1, X86_LAPIC_ESR_SEND_ILLEGAL,
+		  "self, vector 5: send illegal" },
 		{ 0x00000041, 0x03000000, true, -1, 0, "physical 3, fixed" },
 		{ 0x00000841, 0x0f000000, true, -1, 0, "logical 0x0f, fixed" },
 		{ 0x00000141, 0x01000000, true, -1, 0, "lowest priority" },
@@ -919,9 +925,12 @@ static void test_icr(void)
 		{ 0x00080042, 0, true, -1, 0, "all including self" },
 		{ 0x000c0043, 0, true, -1, 0, "all excluding self" },
 		{ 0x000c0600, 0, true, -1, 0, "all excluding self, SIPI" },
-		{ 0x0000000f, 0x01000000, false, -1, X86_LAPIC_ESR_SEND_ILLEGAL, "fixed vector 15: not sent" },
-		{ 0x00000100, 0x01000000, false, -1, X86_LAPIC_ESR_SEND_ILLEGAL, "lowest vector 0: not sent" },
-		{ 0x000c0001, 0, false, -1, X86_LAPIC_ESR_SEND_ILLEGAL, "others, vector 1: not sent" },
+		{ 0x0000000f, 0x01000000, false, -1, X86_LAPIC_ESR_SEND_ILLEGAL,
+		  "fixed vector 15: not sent" },
+		{ 0x00000100, 0x01000000, false, -1, X86_LAPIC_ESR_SEND_ILLEGAL,
+		  "lowest vector 0: not sent" },
+		{ 0x000c0001, 0, false, -1, X86_LAPIC_ESR_SEND_ILLEGAL,
+		  "others, vector 1: not sent" },
 	};
 	struct x86_lapic a;
 
@@ -1085,7 +1094,8 @@ static void test_swdisable(void)
 		const char *name;
 	} lf[] = {
 		{ X86_LAPIC_LVT_LINT0, 0x00033, X86_LAPIC_LVT_IDX_LINT0, 0, 0x33, "LINT0 fixed" },
-		{ X86_LAPIC_LVT_LINT0, 0x0a033, X86_LAPIC_LVT_IDX_LINT0, 0, 0x33, "LINT0 fixed level, active low" },
+		{ X86_LAPIC_LVT_LINT0, 0x0a033, X86_LAPIC_LVT_IDX_LINT0, 0, 0x33,
+		  "LINT0 fixed level, active low" },
 		{ X86_LAPIC_LVT_LINT0, 0x10033, X86_LAPIC_LVT_IDX_LINT0, -1, -1, "LINT0 masked" },
 		{ X86_LAPIC_LVT_LINT0, 0x00700, X86_LAPIC_LVT_IDX_LINT0, 7, -1, "LINT0 ExtINT" },
 		{ X86_LAPIC_LVT_LINT1, 0x00400, X86_LAPIC_LVT_IDX_LINT1, 4, -1, "LINT1 NMI" },

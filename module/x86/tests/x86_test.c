@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include "../emulate.h"
 
+#define ARRAY_SIZE(x)	(sizeof(x) / sizeof((x)[0]))
+
 /* ---- the fake guest ---- */
 
 #define RAM_SIZE	(4u << 20)
@@ -141,8 +143,11 @@ static const struct x86_emu_ops ops = {
 
 static void reset_log(void)
 {
-	nlog = nreads = nwrites = 0;
-	cache_valid = pending = false;
+	nlog = 0;
+	nreads = 0;
+	nwrites = 0;
+	cache_valid = false;
+	pending = false;
 }
 
 /*
@@ -324,7 +329,8 @@ static const struct tcase cases[] = {
 	{ "mov [rbx],eax", M64, I(0x89, 0x03), .set = { { RR(3), MB }, { RR(0), V8 } },
 	  .acc = 'w', .gpa = MB, .size = 4, .wval = 0x55667788 },
 	{ "mov [rbx+disp8],rax (REX.W)", M64, I(0x48, 0x89, 0x43, 0x10),
-	  .set = { { RR(3), MB }, { RR(0), V8 } }, .acc = 'w', .gpa = MB + 0x10, .size = 8, .wval = V8 },
+	  .set = { { RR(3), MB }, { RR(0), V8 } }, .acc = 'w', .gpa = MB + 0x10, .size = 8,
+	  .wval = V8 },
 	{ "mov rax,[rbx-8] (disp8 negative)", M64, I(0x48, 0x8b, 0x43, 0xf8),
 	  .set = { { RR(3), MB + 0x100 } }, .devval = V8, .acc = 'r', .gpa = MB + 0xf8, .size = 8,
 	  .chk = { { RR(0), V8 } } },
@@ -332,29 +338,36 @@ static const struct tcase cases[] = {
 	  .set = { { RR(3), MB }, { RR(0), ALL1 } }, .devval = 0x89abcdef, .acc = 'r',
 	  .gpa = MB + 0x100, .size = 4, .chk = { { RR(0), 0x89abcdef } } },
 	{ "mov ax,[rbx] keeps upper (66)", M64, I(0x66, 0x8b, 0x03),
-	  .set = { { RR(3), MB }, { RR(0), ALL1 } }, .devval = 0x1234, .acc = 'r', .gpa = MB, .size = 2,
-	  .chk = { { RR(0), 0xffffffffffff1234ull } } },
+	  .set = { { RR(3), MB }, { RR(0), ALL1 } }, .devval = 0x1234, .acc = 'r', .gpa = MB,
+	  .size = 2, .chk = { { RR(0), 0xffffffffffff1234ull } } },
 	{ "mov al,[rbx]", M64, I(0x8a, 0x03), .set = { { RR(3), MB }, { RR(0), ALL1 } },
-	  .devval = 0x5a, .acc = 'r', .gpa = MB, .size = 1, .chk = { { RR(0), 0xffffffffffffff5aull } } },
+	  .devval = 0x5a, .acc = 'r', .gpa = MB, .size = 1,
+	  .chk = { { RR(0), 0xffffffffffffff5aull } } },
 	{ "mov ah,[rbx] (high byte)", M64, I(0x8a, 0x23), .set = { { RR(3), MB }, { RR(0), ALL1 } },
-	  .devval = 0x5a, .acc = 'r', .gpa = MB, .size = 1, .chk = { { RR(0), 0xffffffffffff5affull } } },
+	  .devval = 0x5a, .acc = 'r', .gpa = MB, .size = 1,
+	  .chk = { { RR(0), 0xffffffffffff5affull } } },
 	{ "mov [rbx],bh (high byte)", M64, I(0x88, 0x3b), .set = { { RR(3), MB + 0x1234 } },
 	  .acc = 'w', .gpa = MB + 0x1234, .size = 1, .wval = 0x12 },
 	{ "mov sil,[rbx] (REX: not DH)", M64, I(0x40, 0x8a, 0x33),
-	  .set = { { RR(3), MB }, { RR(6), ALL1 }, { RR(2), 0 } }, .devval = 0x77, .acc = 'r', .gpa = MB,
-	  .size = 1, .chk = { { RR(6), 0xffffffffffffff77ull }, { RR(2), 0 } } },
+	  .set = { { RR(3), MB }, { RR(6), ALL1 }, { RR(2), 0 } }, .devval = 0x77, .acc = 'r',
+	  .gpa = MB, .size = 1, .chk = { { RR(6), 0xffffffffffffff77ull }, { RR(2), 0 } } },
 	{ "mov r8d,[rbx] (REX.R)", M64, I(0x44, 0x8b, 0x03), .set = { { RR(3), MB } },
 	  .devval = 0xcafe, .acc = 'r', .gpa = MB, .size = 4, .chk = { { RR(8), 0xcafe } } },
 	{ "mov [r9],r10 (REX.WRB)", M64, I(0x4d, 0x89, 0x11),
-	  .set = { { RR(9), MB + 8 }, { RR(10), V8 } }, .acc = 'w', .gpa = MB + 8, .size = 8, .wval = V8 },
-	{ "mov eax,[rbx+rcx*1]", M64, I(0x8b, 0x04, 0x0b), .set = { { RR(3), MB }, { RR(1), 0x10 } },
-	  .devval = 1, .acc = 'r', .gpa = MB + 0x10, .size = 4, .chk = { { RR(0), 1 } } },
-	{ "mov eax,[rbx+rcx*2]", M64, I(0x8b, 0x04, 0x4b), .set = { { RR(3), MB }, { RR(1), 0x10 } },
-	  .devval = 2, .acc = 'r', .gpa = MB + 0x20, .size = 4, .chk = { { RR(0), 2 } } },
-	{ "mov eax,[rbx+rcx*4]", M64, I(0x8b, 0x04, 0x8b), .set = { { RR(3), MB }, { RR(1), 0x10 } },
-	  .devval = 4, .acc = 'r', .gpa = MB + 0x40, .size = 4, .chk = { { RR(0), 4 } } },
-	{ "mov eax,[rbx+rcx*8]", M64, I(0x8b, 0x04, 0xcb), .set = { { RR(3), MB }, { RR(1), 0x10 } },
-	  .devval = 8, .acc = 'r', .gpa = MB + 0x80, .size = 4, .chk = { { RR(0), 8 } } },
+	  .set = { { RR(9), MB + 8 }, { RR(10), V8 } }, .acc = 'w', .gpa = MB + 8, .size = 8,
+	  .wval = V8 },
+	{ "mov eax,[rbx+rcx*1]", M64, I(0x8b, 0x04, 0x0b),
+	  .set = { { RR(3), MB }, { RR(1), 0x10 } }, .devval = 1, .acc = 'r', .gpa = MB + 0x10,
+	  .size = 4, .chk = { { RR(0), 1 } } },
+	{ "mov eax,[rbx+rcx*2]", M64, I(0x8b, 0x04, 0x4b),
+	  .set = { { RR(3), MB }, { RR(1), 0x10 } }, .devval = 2, .acc = 'r', .gpa = MB + 0x20,
+	  .size = 4, .chk = { { RR(0), 2 } } },
+	{ "mov eax,[rbx+rcx*4]", M64, I(0x8b, 0x04, 0x8b),
+	  .set = { { RR(3), MB }, { RR(1), 0x10 } }, .devval = 4, .acc = 'r', .gpa = MB + 0x40,
+	  .size = 4, .chk = { { RR(0), 4 } } },
+	{ "mov eax,[rbx+rcx*8]", M64, I(0x8b, 0x04, 0xcb),
+	  .set = { { RR(3), MB }, { RR(1), 0x10 } }, .devval = 8, .acc = 'r', .gpa = MB + 0x80,
+	  .size = 4, .chk = { { RR(0), 8 } } },
 	{ "mov eax,[rbx+r12*4] (REX.X)", M64, I(0x42, 0x8b, 0x04, 0xa3),
 	  .set = { { RR(3), MB }, { RR(12), 4 } }, .acc = 'r', .gpa = MB + 16, .size = 4 },
 	{ "mov eax,[r11+rcx*2+disp8] (REX.B SIB)", M64, I(0x41, 0x8b, 0x44, 0x4b, 0x08),
@@ -367,8 +380,8 @@ static const struct tcase cases[] = {
 	  .set = { { RR(1), MB / 8 } }, .acc = 'r', .gpa = MB + 0x100, .size = 4 },
 	{ "mov eax,[rbp+disp8]", M64, I(0x8b, 0x45, 0x08), .set = { { RR(5), MB } },
 	  .acc = 'r', .gpa = MB + 8, .size = 4 },
-	{ "mov eax,[r13+0] (REX.B, mod 01)", M64, I(0x41, 0x8b, 0x45, 0x00), .set = { { RR(13), MB } },
-	  .acc = 'r', .gpa = MB, .size = 4 },
+	{ "mov eax,[r13+0] (REX.B, mod 01)", M64, I(0x41, 0x8b, 0x45, 0x00),
+	  .set = { { RR(13), MB } }, .acc = 'r', .gpa = MB, .size = 4 },
 	{ "mov eax,[rip+disp32]", M64, I(0x8b, 0x05, 0xfa, 0x0f, 0x10, 0x00), .rip = 0xfe9ff000,
 	  .devval = 0x42, .acc = 'r', .gpa = MB, .size = 4, .chk = { { RR(0), 0x42 } } },
 	{ "mov [rip+disp32],imm32 (rel. to next insn)", M64,
@@ -390,18 +403,23 @@ static const struct tcase cases[] = {
 	  .acc = 'w', .gpa = MB, .size = 1, .wval = 0x5a },
 	{ "mov word [rbx],imm16", M64, I(0x66, 0xc7, 0x03, 0x34, 0x12), .set = { { RR(3), MB } },
 	  .acc = 'w', .gpa = MB, .size = 2, .wval = 0x1234 },
-	{ "mov dword [rbx],imm32", M64, I(0xc7, 0x03, 0x78, 0x56, 0x34, 0x12), .set = { { RR(3), MB } },
-	  .acc = 'w', .gpa = MB, .size = 4, .wval = 0x12345678 },
+	{ "mov dword [rbx],imm32", M64, I(0xc7, 0x03, 0x78, 0x56, 0x34, 0x12),
+	  .set = { { RR(3), MB } }, .acc = 'w', .gpa = MB, .size = 4, .wval = 0x12345678 },
 	{ "mov qword [rbx],imm32 sign-extended", M64, I(0x48, 0xc7, 0x03, 0xfe, 0xff, 0xff, 0xff),
-	  .set = { { RR(3), MB } }, .acc = 'w', .gpa = MB, .size = 8, .wval = 0xfffffffffffffffeull },
-	{ "movzx eax,byte [rbx]", M64, I(0x0f, 0xb6, 0x03), .set = { { RR(3), MB }, { RR(0), ALL1 } },
-	  .devval = 0x80, .acc = 'r', .gpa = MB, .size = 1, .chk = { { RR(0), 0x80 } } },
-	{ "movzx eax,word [rbx]", M64, I(0x0f, 0xb7, 0x03), .set = { { RR(3), MB }, { RR(0), ALL1 } },
-	  .devval = 0x8000, .acc = 'r', .gpa = MB, .size = 2, .chk = { { RR(0), 0x8000 } } },
+	  .set = { { RR(3), MB } }, .acc = 'w', .gpa = MB, .size = 8,
+	  .wval = 0xfffffffffffffffeull },
+	{ "movzx eax,byte [rbx]", M64, I(0x0f, 0xb6, 0x03),
+	  .set = { { RR(3), MB }, { RR(0), ALL1 } }, .devval = 0x80, .acc = 'r', .gpa = MB,
+	  .size = 1, .chk = { { RR(0), 0x80 } } },
+	{ "movzx eax,word [rbx]", M64, I(0x0f, 0xb7, 0x03),
+	  .set = { { RR(3), MB }, { RR(0), ALL1 } }, .devval = 0x8000, .acc = 'r', .gpa = MB,
+	  .size = 2, .chk = { { RR(0), 0x8000 } } },
 	{ "movsx rax,byte [rbx]", M64, I(0x48, 0x0f, 0xbe, 0x03), .set = { { RR(3), MB } },
-	  .devval = 0x80, .acc = 'r', .gpa = MB, .size = 1, .chk = { { RR(0), 0xffffffffffffff80ull } } },
-	{ "movsx eax,word [rbx]", M64, I(0x0f, 0xbf, 0x03), .set = { { RR(3), MB }, { RR(0), ALL1 } },
-	  .devval = 0x8000, .acc = 'r', .gpa = MB, .size = 2, .chk = { { RR(0), 0xffff8000ull } } },
+	  .devval = 0x80, .acc = 'r', .gpa = MB, .size = 1,
+	  .chk = { { RR(0), 0xffffffffffffff80ull } } },
+	{ "movsx eax,word [rbx]", M64, I(0x0f, 0xbf, 0x03),
+	  .set = { { RR(3), MB }, { RR(0), ALL1 } }, .devval = 0x8000, .acc = 'r', .gpa = MB,
+	  .size = 2, .chk = { { RR(0), 0xffff8000ull } } },
 	{ "movsxd rax,dword [rbx]", M64, I(0x48, 0x63, 0x03), .set = { { RR(3), MB } },
 	  .devval = 0x80000000, .acc = 'r', .gpa = MB, .size = 4,
 	  .chk = { { RR(0), 0xffffffff80000000ull } } },
@@ -412,68 +430,81 @@ static const struct tcase cases[] = {
 	{ "add eax,[rbx]", M64, I(0x03, 0x03), .set = { { RR(3), MB }, { RR(0), 5 } },
 	  .devval = 7, .acc = 'r', .gpa = MB, .size = 4, .chk = { { RR(0), 12 } } },
 	{ "cmp [rbx],eax: no write", M64, I(0x39, 0x03), .set = { { RR(3), MB }, { RR(0), 7 } },
-	  .devval = 7, .acc = 'r', .gpa = MB, .size = 4, .flags_chk = X86EMU_FLAG_ZF | X86EMU_FLAG_CF,
-	  .flags_set = X86EMU_FLAG_ZF },
+	  .devval = 7, .acc = 'r', .gpa = MB, .size = 4,
+	  .flags_chk = X86EMU_FLAG_ZF | X86EMU_FLAG_CF, .flags_set = X86EMU_FLAG_ZF },
 	{ "cmp byte [rbx],imm8 (80 /7)", M64, I(0x80, 0x3b, 0x10), .set = { { RR(3), MB } },
-	  .devval = 0x0f, .acc = 'r', .gpa = MB, .size = 1, .flags_chk = X86EMU_FLAG_CF | X86EMU_FLAG_ZF,
-	  .flags_set = X86EMU_FLAG_CF },
-	{ "add dword [rbx],imm8 sign-ext (83 /0)", M64, I(0x83, 0x03, 0xff), .set = { { RR(3), MB } },
-	  .devval = 1, .acc = 'm', .gpa = MB, .size = 4, .wval = 0 },
+	  .devval = 0x0f, .acc = 'r', .gpa = MB, .size = 1,
+	  .flags_chk = X86EMU_FLAG_CF | X86EMU_FLAG_ZF, .flags_set = X86EMU_FLAG_CF },
+	{ "add dword [rbx],imm8 sign-ext (83 /0)", M64, I(0x83, 0x03, 0xff),
+	  .set = { { RR(3), MB } }, .devval = 1, .acc = 'm', .gpa = MB, .size = 4, .wval = 0 },
 	{ "and dword [rbx],imm32 (81 /4)", M64, I(0x81, 0x23, 0xf0, 0xf0, 0x00, 0x00),
-	  .set = { { RR(3), MB } }, .devval = 0x12345678, .acc = 'm', .gpa = MB, .size = 4, .wval = 0x5070 },
+	  .set = { { RR(3), MB } }, .devval = 0x12345678, .acc = 'm', .gpa = MB, .size = 4,
+	  .wval = 0x5070 },
 	{ "or qword [rbx],imm32 (REX.W 81 /1)", M64, I(0x48, 0x81, 0x0b, 0x00, 0x00, 0x00, 0x80),
-	  .set = { { RR(3), MB } }, .acc = 'm', .gpa = MB, .size = 8, .wval = 0xffffffff80000000ull },
+	  .set = { { RR(3), MB } }, .acc = 'm', .gpa = MB, .size = 8,
+	  .wval = 0xffffffff80000000ull },
 	{ "test [rbx],eax (85)", M64, I(0x85, 0x03), .set = { { RR(3), MB }, { RR(0), 1 } },
-	  .devval = 2, .acc = 'r', .gpa = MB, .size = 4, .flags_chk = X86EMU_FLAG_ZF, .flags_set = X86EMU_FLAG_ZF },
+	  .devval = 2, .acc = 'r', .gpa = MB, .size = 4, .flags_chk = X86EMU_FLAG_ZF,
+	  .flags_set = X86EMU_FLAG_ZF },
 	{ "test byte [rbx],imm8 (f6 /0)", M64, I(0xf6, 0x03, 0x80), .set = { { RR(3), MB } },
-	  .devval = 0x80, .acc = 'r', .gpa = MB, .size = 1, .flags_chk = X86EMU_FLAG_ZF | X86EMU_FLAG_SF,
-	  .flags_set = X86EMU_FLAG_SF },
-	{ "test dword [rbx],imm32 (f7 /0)", M64, I(0xf7, 0x03, 0, 0, 0, 1), .set = { { RR(3), MB } },
-	  .devval = 0x01000000, .acc = 'r', .gpa = MB, .size = 4, .flags_chk = X86EMU_FLAG_ZF },
+	  .devval = 0x80, .acc = 'r', .gpa = MB, .size = 1,
+	  .flags_chk = X86EMU_FLAG_ZF | X86EMU_FLAG_SF, .flags_set = X86EMU_FLAG_SF },
+	{ "test dword [rbx],imm32 (f7 /0)", M64, I(0xf7, 0x03, 0, 0, 0, 1),
+	  .set = { { RR(3), MB } }, .devval = 0x01000000, .acc = 'r', .gpa = MB, .size = 4,
+	  .flags_chk = X86EMU_FLAG_ZF },
 	{ "not dword [rbx]", M64, I(0xf7, 0x13), .set = { { RR(3), MB } }, .devval = 0xf0f0f0f0,
 	  .acc = 'm', .gpa = MB, .size = 4, .wval = 0x0f0f0f0f },
 	{ "neg word [rbx]", M64, I(0x66, 0xf7, 0x1b), .set = { { RR(3), MB } }, .devval = 1,
-	  .acc = 'm', .gpa = MB, .size = 2, .wval = 0xffff, .flags_chk = X86EMU_FLAG_CF, .flags_set = X86EMU_FLAG_CF },
+	  .acc = 'm', .gpa = MB, .size = 2, .wval = 0xffff, .flags_chk = X86EMU_FLAG_CF,
+	  .flags_set = X86EMU_FLAG_CF },
 	{ "inc byte [rbx]", M64, I(0xfe, 0x03), .set = { { RR(3), MB } }, .devval = 0xff,
-	  .acc = 'm', .gpa = MB, .size = 1, .wval = 0, .flags_chk = X86EMU_FLAG_ZF, .flags_set = X86EMU_FLAG_ZF },
+	  .acc = 'm', .gpa = MB, .size = 1, .wval = 0, .flags_chk = X86EMU_FLAG_ZF,
+	  .flags_set = X86EMU_FLAG_ZF },
 	{ "dec dword [rbx]", M64, I(0xff, 0x0b), .set = { { RR(3), MB } }, .devval = 0,
 	  .acc = 'm', .gpa = MB, .size = 4, .wval = 0xffffffff },
-	{ "xchg [rbx],al", M64, I(0x86, 0x03), .set = { { RR(3), MB }, { RR(0), 0x11 } }, .devval = 0x22,
-	  .acc = 'm', .gpa = MB, .size = 1, .wval = 0x11, .chk = { { RR(0), 0x22 } } },
-	{ "xchg [rbx],rcx", M64, I(0x48, 0x87, 0x0b), .set = { { RR(3), MB }, { RR(1), V8 } }, .devval = 3,
-	  .acc = 'm', .gpa = MB, .size = 8, .wval = V8, .chk = { { RR(1), 3 } } },
-	{ "bt [rbx],eax offset 35 -> +4", M64, I(0x0f, 0xa3, 0x03), .set = { { RR(3), MB }, { RR(0), 35 } },
-	  .devval = 8, .acc = 'r', .gpa = MB + 4, .size = 4, .flags_chk = X86EMU_FLAG_CF, .flags_set = X86EMU_FLAG_CF },
+	{ "xchg [rbx],al", M64, I(0x86, 0x03), .set = { { RR(3), MB }, { RR(0), 0x11 } },
+	  .devval = 0x22, .acc = 'm', .gpa = MB, .size = 1, .wval = 0x11,
+	  .chk = { { RR(0), 0x22 } } },
+	{ "xchg [rbx],rcx", M64, I(0x48, 0x87, 0x0b), .set = { { RR(3), MB }, { RR(1), V8 } },
+	  .devval = 3, .acc = 'm', .gpa = MB, .size = 8, .wval = V8, .chk = { { RR(1), 3 } } },
+	{ "bt [rbx],eax offset 35 -> +4", M64, I(0x0f, 0xa3, 0x03),
+	  .set = { { RR(3), MB }, { RR(0), 35 } }, .devval = 8, .acc = 'r', .gpa = MB + 4,
+	  .size = 4, .flags_chk = X86EMU_FLAG_CF, .flags_set = X86EMU_FLAG_CF },
 	{ "bts [rbx],eax offset -1 -> -4 bit 31", M64, I(0x0f, 0xab, 0x03),
 	  .set = { { RR(3), MB + 0x100 }, { RR(0), 0xffffffff } }, .acc = 'm', .gpa = MB + 0xfc,
 	  .size = 4, .wval = 0x80000000, .flags_chk = X86EMU_FLAG_CF },
 	{ "btr [rbx],rax offset 69 -> +8", M64, I(0x48, 0x0f, 0xb3, 0x03),
-	  .set = { { RR(3), MB }, { RR(0), 69 } }, .devval = ALL1, .acc = 'm', .gpa = MB + 8, .size = 8,
-	  .wval = ~0x20ull, .flags_chk = X86EMU_FLAG_CF, .flags_set = X86EMU_FLAG_CF },
+	  .set = { { RR(3), MB }, { RR(0), 69 } }, .devval = ALL1, .acc = 'm', .gpa = MB + 8,
+	  .size = 8, .wval = ~0x20ull, .flags_chk = X86EMU_FLAG_CF, .flags_set = X86EMU_FLAG_CF },
 	{ "btc [rbx],ax offset -17 -> -4", M64, I(0x66, 0x0f, 0xbb, 0x03),
-	  .set = { { RR(3), MB + 0x100 }, { RR(0), 0xffef } }, .acc = 'm', .gpa = MB + 0xfc, .size = 2,
-	  .wval = 0x8000 },
-	{ "bt dword [rbx],36 (imm mod 32)", M64, I(0x0f, 0xba, 0x23, 0x24), .set = { { RR(3), MB } },
-	  .devval = 0x10, .acc = 'r', .gpa = MB, .size = 4, .flags_chk = X86EMU_FLAG_CF, .flags_set = X86EMU_FLAG_CF },
+	  .set = { { RR(3), MB + 0x100 }, { RR(0), 0xffef } }, .acc = 'm', .gpa = MB + 0xfc,
+	  .size = 2, .wval = 0x8000 },
+	{ "bt dword [rbx],36 (imm mod 32)", M64, I(0x0f, 0xba, 0x23, 0x24),
+	  .set = { { RR(3), MB } }, .devval = 0x10, .acc = 'r', .gpa = MB, .size = 4,
+	  .flags_chk = X86EMU_FLAG_CF, .flags_set = X86EMU_FLAG_CF },
 	{ "bts dword [rbx],5", M64, I(0x0f, 0xba, 0x2b, 0x05), .set = { { RR(3), MB } },
 	  .acc = 'm', .gpa = MB, .size = 4, .wval = 0x20 },
 	{ "btr qword [rbx],63", M64, I(0x48, 0x0f, 0xba, 0x33, 0x3f), .set = { { RR(3), MB } },
 	  .devval = ALL1, .acc = 'm', .gpa = MB, .size = 8, .wval = ALL1 >> 1 },
 	{ "btc word [rbx],1", M64, I(0x66, 0x0f, 0xba, 0x3b, 0x01), .set = { { RR(3), MB } },
 	  .devval = 3, .acc = 'm', .gpa = MB, .size = 2, .wval = 1 },
-	{ "fs: mov eax,[rbx] (FS base applies)", M64, I(0x64, 0x8b, 0x03), .set = { { RR(3), MB - 0x1000 } },
-	  .seg = { [X86_SEG_FS] = 0x1000 }, .acc = 'r', .gpa = MB, .size = 4 },
-	{ "gs: mov [rbx],eax (GS base applies)", M64, I(0x65, 0x89, 0x03), .set = { { RR(3), 0x20 } },
-	  .seg = { [X86_SEG_GS] = MB }, .acc = 'w', .gpa = MB + 0x20, .size = 4 },
+	{ "fs: mov eax,[rbx] (FS base applies)", M64, I(0x64, 0x8b, 0x03),
+	  .set = { { RR(3), MB - 0x1000 } }, .seg = { [X86_SEG_FS] = 0x1000 }, .acc = 'r',
+	  .gpa = MB, .size = 4 },
+	{ "gs: mov [rbx],eax (GS base applies)", M64, I(0x65, 0x89, 0x03),
+	  .set = { { RR(3), 0x20 } }, .seg = { [X86_SEG_GS] = MB }, .acc = 'w', .gpa = MB + 0x20,
+	  .size = 4 },
 	{ "ds/es/ss/cs bases ignored in 64-bit", M64, I(0x26, 0x8b, 0x03), .set = { { RR(3), MB } },
 	  .seg = { 0x1000, 0x1000, 0x1000, 0x1000 }, .acc = 'r', .gpa = MB, .size = 4 },
-	{ "ROM slot: read is RAM, write is MMIO", M64, I(0x01, 0x03), .set = { { RR(3), ROM_GPA }, { RR(0), 1 } },
-	  .acc = 'w', .gpa = ROM_GPA, .size = 4, .wval = 0x11111112 },
+	{ "ROM slot: read is RAM, write is MMIO", M64, I(0x01, 0x03),
+	  .set = { { RR(3), ROM_GPA }, { RR(0), 1 } }, .acc = 'w', .gpa = ROM_GPA, .size = 4,
+	  .wval = 0x11111112 },
 	/* 32-bit protected mode, paging off */
 	{ "32: mov eax,[ebx] + DS base", M32, I(0x8b, 0x03), .set = { { RR(3), MB - 0x100 } },
 	  .seg = { [X86_SEG_DS] = 0x100 }, .acc = 'r', .gpa = MB, .size = 4 },
 	{ "32: [ebp+8] defaults to SS", M32, I(0x8b, 0x45, 0x08), .set = { { RR(5), 0 } },
-	  .seg = { [X86_SEG_SS] = MB, [X86_SEG_DS] = 0x100 }, .acc = 'r', .gpa = MB + 8, .size = 4 },
+	  .seg = { [X86_SEG_SS] = MB, [X86_SEG_DS] = 0x100 }, .acc = 'r', .gpa = MB + 8,
+	  .size = 4 },
 	{ "32: ds: override on [ebp]", M32, I(0x3e, 0x8b, 0x45, 0x08), .set = { { RR(5), MB } },
 	  .seg = { [X86_SEG_SS] = 0x100 }, .acc = 'r', .gpa = MB + 8, .size = 4 },
 	{ "32: [disp32] (no RIP-relative)", M32, I(0x8b, 0x05, 0x00, 0x00, 0xb0, 0xfe),
@@ -482,10 +513,12 @@ static const struct tcase cases[] = {
 	  .acc = 'r', .gpa = MB + 0x10, .size = 4 },
 	{ "32: ea wraps at 4 GiB", M32, I(0x8b, 0x83, 0x10, 0x00, 0xb0, 0xfe),
 	  .set = { { RR(3), 0xfffffff0 } }, .acc = 'r', .gpa = MB, .size = 4 },
-	{ "32: 66 mov ax,[ebx]", M32, I(0x66, 0x8b, 0x03), .set = { { RR(3), MB }, { RR(0), ALL1 } },
-	  .devval = 0x1234, .acc = 'r', .gpa = MB, .size = 2, .chk = { { RR(0), 0xffffffffffff1234ull } } },
+	{ "32: 66 mov ax,[ebx]", M32, I(0x66, 0x8b, 0x03),
+	  .set = { { RR(3), MB }, { RR(0), ALL1 } }, .devval = 0x1234, .acc = 'r', .gpa = MB,
+	  .size = 2, .chk = { { RR(0), 0xffffffffffff1234ull } } },
 	{ "32: 67 mov eax,[bx] (16-bit addressing)", M32, I(0x67, 0x8b, 0x07),
-	  .set = { { RR(3), 0x12340010 } }, .seg = { [X86_SEG_DS] = MB }, .acc = 'r', .gpa = MB + 0x10, .size = 4 },
+	  .set = { { RR(3), 0x12340010 } }, .seg = { [X86_SEG_DS] = MB }, .acc = 'r',
+	  .gpa = MB + 0x10, .size = 4 },
 	{ "32: mov [moffs32],al", M32, I(0xa2, 0x00, 0x00, 0xb0, 0xfe), .set = { { RR(0), 0x77 } },
 	  .acc = 'w', .gpa = MB, .size = 1, .wval = 0x77 },
 	{ "32: 48 is DEC, unhandled", M32, I(0x48, 0x89, 0x03), .acc = 'U' },
@@ -497,24 +530,28 @@ static const struct tcase cases[] = {
 	  .seg = { [X86_SEG_DS] = MB }, .acc = 'r', .gpa = MB + 0x30, .size = 2 },
 	{ "16: mov ax,[bx+di]", M16, I(0x8b, 0x01), .set = { { RR(3), 0x10 }, { RR(7), 0x20 } },
 	  .seg = { [X86_SEG_DS] = MB }, .acc = 'r', .gpa = MB + 0x30, .size = 2 },
-	{ "16: mov ax,[bp+si] (SS)", M16, I(0x8b, 0x02), .set = { { RR(5), 0x10 }, { RR(6), 0x20 } },
-	  .seg = { [X86_SEG_SS] = MB, [X86_SEG_DS] = 0x100 }, .acc = 'r', .gpa = MB + 0x30, .size = 2 },
-	{ "16: mov ax,[bp+di] (SS)", M16, I(0x8b, 0x03), .set = { { RR(5), 0x10 }, { RR(7), 0x20 } },
-	  .seg = { [X86_SEG_SS] = MB }, .acc = 'r', .gpa = MB + 0x30, .size = 2 },
+	{ "16: mov ax,[bp+si] (SS)", M16, I(0x8b, 0x02),
+	  .set = { { RR(5), 0x10 }, { RR(6), 0x20 } },
+	  .seg = { [X86_SEG_SS] = MB, [X86_SEG_DS] = 0x100 }, .acc = 'r', .gpa = MB + 0x30,
+	  .size = 2 },
+	{ "16: mov ax,[bp+di] (SS)", M16, I(0x8b, 0x03),
+	  .set = { { RR(5), 0x10 }, { RR(7), 0x20 } }, .seg = { [X86_SEG_SS] = MB }, .acc = 'r',
+	  .gpa = MB + 0x30, .size = 2 },
 	{ "16: mov ax,[si]", M16, I(0x8b, 0x04), .set = { { RR(6), 0x20 } },
 	  .seg = { [X86_SEG_DS] = MB }, .acc = 'r', .gpa = MB + 0x20, .size = 2 },
 	{ "16: mov ax,[di]", M16, I(0x8b, 0x05), .set = { { RR(7), 0x20 } },
 	  .seg = { [X86_SEG_DS] = MB }, .acc = 'r', .gpa = MB + 0x20, .size = 2 },
 	{ "16: mov ax,[disp16]", M16, I(0x8b, 0x06, 0x10, 0x01), .seg = { [X86_SEG_DS] = MB },
 	  .acc = 'r', .gpa = MB + 0x110, .size = 2 },
-	{ "16: mov ax,[bx]", M16, I(0x8b, 0x07), .set = { { RR(3), 0x10 } }, .seg = { [X86_SEG_DS] = MB },
-	  .acc = 'r', .gpa = MB + 0x10, .size = 2 },
+	{ "16: mov ax,[bx]", M16, I(0x8b, 0x07), .set = { { RR(3), 0x10 } },
+	  .seg = { [X86_SEG_DS] = MB }, .acc = 'r', .gpa = MB + 0x10, .size = 2 },
 	{ "16: mov ax,[bp+disp8] (SS)", M16, I(0x8b, 0x46, 0xfe), .set = { { RR(5), 0x10 } },
 	  .seg = { [X86_SEG_SS] = MB }, .acc = 'r', .gpa = MB + 0xe, .size = 2 },
 	{ "16: mov ax,[bx+disp16]", M16, I(0x8b, 0x87, 0x00, 0x01), .set = { { RR(3), 0x10 } },
 	  .seg = { [X86_SEG_DS] = MB }, .acc = 'r', .gpa = MB + 0x110, .size = 2 },
-	{ "16: [bx+si] wraps at 64 KiB", M16, I(0x8b, 0x00), .set = { { RR(3), 0xffff }, { RR(6), 2 } },
-	  .seg = { [X86_SEG_DS] = MB }, .acc = 'r', .gpa = MB + 1, .size = 2 },
+	{ "16: [bx+si] wraps at 64 KiB", M16, I(0x8b, 0x00),
+	  .set = { { RR(3), 0xffff }, { RR(6), 2 } }, .seg = { [X86_SEG_DS] = MB }, .acc = 'r',
+	  .gpa = MB + 1, .size = 2 },
 	{ "16: es: override", M16, I(0x26, 0x89, 0x07), .set = { { RR(3), 4 }, { RR(0), 0xbeef } },
 	  .seg = { [X86_SEG_ES] = MB }, .acc = 'w', .gpa = MB + 4, .size = 2, .wval = 0xbeef },
 	{ "16: 66 mov eax,[bx]", M16, I(0x66, 0x8b, 0x07), .set = { { RR(3), 4 } },
@@ -533,17 +570,21 @@ static const struct tcase cases[] = {
 	{ "#UD: lock mov", M64, I(0xf0, 0x89, 0x03), .set = { { RR(3), MB } }, .acc = 'D' },
 	{ "#UD: lock cmp", M64, I(0xf0, 0x39, 0x03), .set = { { RR(3), MB } }, .acc = 'D' },
 	{ "#UD: lock bt", M64, I(0xf0, 0x0f, 0xa3, 0x03), .set = { { RR(3), MB } }, .acc = 'D' },
-	{ "#GP: non-canonical address", M64, I(0x8b, 0x03), .set = { { RR(3), 0x0000800000000000ull } },
-	  .acc = 'G' },
-	{ "#SS: non-canonical [rsp]", M64, I(0x8b, 0x04, 0x24), .set = { { RR(4), 0x8000000000000000ull } },
-	  .acc = 'S' },
+	{ "#GP: non-canonical address", M64, I(0x8b, 0x03),
+	  .set = { { RR(3), 0x0000800000000000ull } }, .acc = 'G' },
+	{ "#SS: non-canonical [rsp]", M64, I(0x8b, 0x04, 0x24),
+	  .set = { { RR(4), 0x8000000000000000ull } }, .acc = 'S' },
 	{ "#GP: 16 bytes of prefixes", M64,
-	  I(0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x89),
+	  I(0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
+	    0x89),
 	  .acc = 'G' },
 	{ "REX then legacy prefix: REX ignored", M64, I(0x48, 0x66, 0x89, 0x03),
-	  .set = { { RR(3), MB }, { RR(0), V8 } }, .acc = 'w', .gpa = MB, .size = 2, .wval = 0x7788 },
-	{ "mod 3: add ecx,eax (no memory)", M64, I(0x01, 0xc1), .set = { { RR(1), ALL1 }, { RR(0), 1 } },
-	  .chk = { { RR(1), 0 } }, .flags_chk = X86EMU_FLAG_CF | X86EMU_FLAG_ZF, .flags_set = X86EMU_FLAG_CF | X86EMU_FLAG_ZF },
+	  .set = { { RR(3), MB }, { RR(0), V8 } }, .acc = 'w', .gpa = MB, .size = 2,
+	  .wval = 0x7788 },
+	{ "mod 3: add ecx,eax (no memory)", M64, I(0x01, 0xc1),
+	  .set = { { RR(1), ALL1 }, { RR(0), 1 } }, .chk = { { RR(1), 0 } },
+	  .flags_chk = X86EMU_FLAG_CF | X86EMU_FLAG_ZF,
+	  .flags_set = X86EMU_FLAG_CF | X86EMU_FLAG_ZF },
 };
 
 static void run_case(const struct tcase *t)
@@ -573,9 +614,17 @@ static void run_case(const struct tcase *t)
 
 	r = run(&c, &calls);
 	switch (t->acc) {
-	case 'U': want = X86EMU_UNHANDLED; break;
-	case 'D': case 'G': case 'S': want = X86EMU_FAULT; break;
-	default: want = X86EMU_OK; break;
+	case 'U':
+		want = X86EMU_UNHANDLED;
+		break;
+	case 'D':
+	case 'G':
+	case 'S':
+		want = X86EMU_FAULT;
+		break;
+	default:
+		want = X86EMU_OK;
+		break;
 	}
 	if (r != want) {
 		DIAG("%s: result %d, want %d", t->name, r, want);
@@ -603,9 +652,12 @@ static void run_case(const struct tcase *t)
 		}
 		for (int i = 0; i < nlog && good; i++) {
 			if (log_[i].gpa != t->gpa || log_[i].len != t->size ||
-			    (log_[i].write && log_[i].val != (t->wval & ((t->size == 8) ? ~0ull : (1ull << (8 * t->size)) - 1)))) {
-				DIAG("%s: access %c %#llx/%u val %#llx", t->name, log_[i].write ? 'w' : 'r',
-				     (unsigned long long)log_[i].gpa, log_[i].len, (unsigned long long)log_[i].val);
+			    (log_[i].write &&
+			     log_[i].val != (t->wval & (t->size == 8 ? ~0ull :
+							(1ull << (8 * t->size)) - 1)))) {
+				DIAG("%s: access %c %#llx/%u val %#llx", t->name,
+				     log_[i].write ? 'w' : 'r', (unsigned long long)log_[i].gpa,
+				     log_[i].len, (unsigned long long)log_[i].val);
 				good = false;
 			}
 		}
@@ -633,79 +685,120 @@ static void run_case(const struct tcase *t)
 /* ---- flags: the emulator against the host CPU ---- */
 
 /*
- * The host runs the same operation on registers. The stack pointer is
- * moved below the red zone first: push/pop would clobber it.
+ * The host runs the same operation on registers: NATIVE() on a and b as
+ * @type (the result back in a), NATIVE1() on a; the flags land in f. The
+ * stack pointer is moved below the red zone first: push/pop would
+ * clobber it.
  */
-#define NATIVE(sfx, cx, cy, insn)						\
-	asm volatile("lea -128(%%rsp), %%rsp\n\tpush %[fi]\n\tpopf\n\t"	\
-		     insn sfx " %[y], %[x]\n\tpushf\n\tpop %[f]\n\t"		\
-		     "lea 128(%%rsp), %%rsp"					\
-		     : [x] "+" cx (x), [f] "=&r" (f)				\
-		     : [y] cy (y), [fi] "r" (fin) : "cc", "memory")
+#define NATIVE(type, sfx, cx, cy, insn)						\
+	do {									\
+		type x = a, y = b;						\
+										\
+		asm volatile("lea -128(%%rsp), %%rsp\n\tpush %[fi]\n\tpopf\n\t"	\
+			     insn sfx " %[y], %[x]\n\tpushf\n\tpop %[f]\n\t"	\
+			     "lea 128(%%rsp), %%rsp"				\
+			     : [x] "+" cx(x), [f] "=&r" (f)			\
+			     : [y] cy(y), [fi] "r" (fin) : "cc", "memory");	\
+		a = x;								\
+	} while (0)
 
-#define NATIVE1(sfx, cx, insn)							\
-	asm volatile("lea -128(%%rsp), %%rsp\n\tpush %[fi]\n\tpopf\n\t"	\
-		     insn sfx " %[x]\n\tpushf\n\tpop %[f]\n\t"			\
-		     "lea 128(%%rsp), %%rsp"					\
-		     : [x] "+" cx (x), [f] "=&r" (f)				\
-		     : [fi] "r" (fin) : "cc", "memory")
+#define NATIVE1(type, sfx, cx, insn)						\
+	do {									\
+		type x = a;							\
+										\
+		asm volatile("lea -128(%%rsp), %%rsp\n\tpush %[fi]\n\tpopf\n\t"	\
+			     insn sfx " %[x]\n\tpushf\n\tpop %[f]\n\t"		\
+			     "lea 128(%%rsp), %%rsp"				\
+			     : [x] "+" cx(x), [f] "=&r" (f)			\
+			     : [fi] "r" (fin) : "cc", "memory");		\
+		a = x;								\
+	} while (0)
 
-#define BIN_FN(name, insn)							\
-static u64 n_##name(unsigned int bytes, u64 a, u64 b, u64 fin, u64 *fo)	\
+/*
+ * n_NAME(): the host CPU runs the instruction NAME on operands of each
+ * size, a (the destination) and b, with flags fin; *fo gets the flags.
+ */
+#define BIN_FN(name)								\
+static u64 n_##name(unsigned int bytes, u64 a, u64 b, u64 fin, u64 *fo)		\
 {										\
 	u64 f = 0;								\
+										\
 	switch (bytes) {							\
-	case 1: { u8 x = a, y = b; NATIVE("b", "q", "q", insn); a = x; break; } \
-	case 2: { u16 x = a, y = b; NATIVE("w", "r", "r", insn); a = x; break; } \
-	case 4: { u32 x = a, y = b; NATIVE("l", "r", "r", insn); a = x; break; } \
-	default: { u64 x = a, y = b; NATIVE("q", "r", "r", insn); a = x; break; } \
+	case 1:									\
+		NATIVE(u8, "b", "q", "q", #name);				\
+		break;								\
+	case 2:									\
+		NATIVE(u16, "w", "r", "r", #name);				\
+		break;								\
+	case 4:									\
+		NATIVE(u32, "l", "r", "r", #name);				\
+		break;								\
+	default:								\
+		NATIVE(u64, "q", "r", "r", #name);				\
+		break;								\
 	}									\
 	*fo = f;								\
 	return a;								\
 }
 
-#define BT_FN(name, insn)							\
-static u64 n_##name(unsigned int bytes, u64 a, u64 b, u64 fin, u64 *fo)	\
+#define BT_FN(name)								\
+static u64 n_##name(unsigned int bytes, u64 a, u64 b, u64 fin, u64 *fo)		\
 {										\
 	u64 f = 0;								\
+										\
 	switch (bytes) {							\
-	case 2: { u16 x = a, y = b; NATIVE("w", "r", "r", insn); a = x; break; } \
-	case 4: { u32 x = a, y = b; NATIVE("l", "r", "r", insn); a = x; break; } \
-	default: { u64 x = a, y = b; NATIVE("q", "r", "r", insn); a = x; break; } \
+	case 2:									\
+		NATIVE(u16, "w", "r", "r", #name);				\
+		break;								\
+	case 4:									\
+		NATIVE(u32, "l", "r", "r", #name);				\
+		break;								\
+	default:								\
+		NATIVE(u64, "q", "r", "r", #name);				\
+		break;								\
 	}									\
 	*fo = f;								\
 	return a;								\
 }
 
-#define UN_FN(name, insn)							\
-static u64 n_##name(unsigned int bytes, u64 a, u64 b, u64 fin, u64 *fo)	\
+#define UN_FN(name)								\
+static u64 n_##name(unsigned int bytes, u64 a, u64 b, u64 fin, u64 *fo)		\
 {										\
 	u64 f = 0;								\
+										\
 	(void)b;								\
 	switch (bytes) {							\
-	case 1: { u8 x = a; NATIVE1("b", "q", insn); a = x; break; }		\
-	case 2: { u16 x = a; NATIVE1("w", "r", insn); a = x; break; }		\
-	case 4: { u32 x = a; NATIVE1("l", "r", insn); a = x; break; }		\
-	default: { u64 x = a; NATIVE1("q", "r", insn); a = x; break; }		\
+	case 1:									\
+		NATIVE1(u8, "b", "q", #name);					\
+		break;								\
+	case 2:									\
+		NATIVE1(u16, "w", "r", #name);					\
+		break;								\
+	case 4:									\
+		NATIVE1(u32, "l", "r", #name);					\
+		break;								\
+	default:								\
+		NATIVE1(u64, "q", "r", #name);					\
+		break;								\
 	}									\
 	*fo = f;								\
 	return a;								\
 }
 
-BIN_FN(add, "add") BIN_FN(or, "or") BIN_FN(adc, "adc") BIN_FN(sbb, "sbb")
-BIN_FN(and, "and") BIN_FN(sub, "sub") BIN_FN(xor, "xor") BIN_FN(cmp, "cmp")
-BIN_FN(test, "test")
-BT_FN(bt, "bt") BT_FN(bts, "bts") BT_FN(btr, "btr") BT_FN(btc, "btc")
-UN_FN(not, "not") UN_FN(neg, "neg") UN_FN(inc, "inc") UN_FN(dec, "dec")
+BIN_FN(add) BIN_FN(or) BIN_FN(adc) BIN_FN(sbb)
+BIN_FN(and) BIN_FN(sub) BIN_FN(xor) BIN_FN(cmp)
+BIN_FN(test)
+BT_FN(bt) BT_FN(bts) BT_FN(btr) BT_FN(btc)
+UN_FN(not) UN_FN(neg) UN_FN(inc) UN_FN(dec)
 
 enum { K_ALU, K_TEST, K_BT, K_UN };
 
 struct fop {
 	const char *name;
-	u64 (*native)(unsigned int, u64, u64, u64, u64 *);
+	u64 (*native)(unsigned int bytes, u64 a, u64 b, u64 fin, u64 *fo);
 	int kind;
-	u8 opc;		/* ALU: the r/m,r opcode of the 8-bit form; BT: 0F xx;
-			   UN: F6/FE with /ext */
+	/* ALU: the r/m,r opcode of the 8-bit form; BT: 0F xx; UN: F6/FE with /ext */
+	u8 opc;
 	u8 ext;
 	u64 fmask;	/* flags compared */
 	bool writes;
@@ -747,7 +840,8 @@ static const u64 edges[] = {
 	0x80000000, 0xffffffff, 0x7fffffffffffffffull, 0x8000000000000000ull,
 	ALL1, 0x0f, 0x10,
 };
-#define NEDGE	(sizeof(edges) / sizeof(edges[0]))
+
+#define NEDGE	ARRAY_SIZE(edges)
 
 /*
  * Emulate @op on @a (destination) and @b (source) in variant @v: 0 is
@@ -824,7 +918,7 @@ static void test_flags(void)
 {
 	static const unsigned int sizes[] = { 1, 2, 4, 8 };
 
-	for (size_t o = 0; o < sizeof(fops) / sizeof(fops[0]); o++) {
+	for (size_t o = 0; o < ARRAY_SIZE(fops); o++) {
 		const struct fop *op = &fops[o];
 
 		for (int s = 0; s < 4; s++) {
@@ -865,8 +959,10 @@ static void test_flags(void)
 						DIAG("%s%u v%d a=%#llx b=%#llx fin=%#llx: emu %#llx/%#llx cpu %#llx/%#llx",
 						     op->name, bytes * 8, v, (unsigned long long)a,
 						     (unsigned long long)b, (unsigned long long)fin,
-						     (unsigned long long)eres, (unsigned long long)ef,
-						     (unsigned long long)nres, (unsigned long long)nf);
+						     (unsigned long long)eres,
+						     (unsigned long long)ef,
+						     (unsigned long long)nres,
+						     (unsigned long long)nf);
 				}
 			}
 			ok(bad == 0, "flags: %s%u matches the CPU (%d inputs)",
@@ -960,7 +1056,8 @@ static void test_walks(void)
 	put32(0x20000 + 8, (1u << 13) | PT_PS | PT_P | PT_W);
 	put32(0x20000 + 12, (1u << 21) | PT_PS | PT_P | PT_W);
 	c.cr0 &= ~X86EMU_CR0_PG;
-	walk_expect(&c, "paging off: identity, truncated to 32 bits", 0x100001234ull, 0, OK_, 0x1234);
+	walk_expect(&c, "paging off: identity, truncated to 32 bits", 0x100001234ull, 0,
+		    OK_, 0x1234);
 	c.cr0 |= X86EMU_CR0_PG;
 	walk_expect(&c, "32-bit 4K page", 0x1abc, U, OK_, 0x123abc);
 	walk_expect(&c, "32-bit: user write to RO page", 0x1abc, W | U, PF, 7);
@@ -1050,6 +1147,7 @@ static void test_fetch_and_protocol(void)
 
 	ctxt_init(&c, X86_MODE_LONG64);
 	static const u8 inb[] = { 0x66, 0xed };
+
 	load_code(&c, CODE, inb, 2);
 	r = x86_emulate(&c);
 	ok(r == X86EMU_UNHANDLED && c.insn_len >= 2 && c.insn_bytes[0] == 0x66 &&
@@ -1060,7 +1158,9 @@ static void test_fetch_and_protocol(void)
 	c.gpr[X86_RBX] = MB + 0x40;
 	c.gpr[X86_RAX] = ALL1;
 	dev[0x40] = 0x5a;
-	dev[0x41] = dev[0x42] = dev[0x43] = 0;
+	dev[0x41] = 0;
+	dev[0x42] = 0;
+	dev[0x43] = 0;
 	load_code(&c, CODE, mov_load, 2);
 	before = c;
 	r = x86_emulate(&c);
@@ -1078,6 +1178,7 @@ static void test_fetch_and_protocol(void)
 
 	/* RMW: PENDING first, then read and exactly one write */
 	static const u8 addm[] = { 0x83, 0x03, 0x01 };
+
 	ctxt_init(&c, X86_MODE_LONG64);
 	c.gpr[X86_RBX] = MB;
 	memset(dev, 0, 8);
@@ -1137,21 +1238,25 @@ static void test_strings(void)
 	int calls;
 
 	static const u8 movsd[] = { 0xa5 };
+
 	ctxt_init(&c, X86_MODE_LONG64);
 	put32(0x5000, 0xdeadbeef);
 	c.gpr[X86_RSI] = 0x5000;
 	c.gpr[X86_RDI] = MB;
 	load_code(&c, CODE, movsd, 1);
 	r = run(&c, &calls);
-	ok(r == OK_ && nwrites == 1 && nreads == 0 && log_[0].gpa == MB && log_[0].val == 0xdeadbeef &&
-	   c.gpr[X86_RSI] == 0x5004 && c.gpr[X86_RDI] == MB + 4 && c.rip == CODE + 1,
+	ok(r == OK_ && nwrites == 1 && nreads == 0 && log_[0].gpa == MB &&
+	   log_[0].val == 0xdeadbeef && c.gpr[X86_RSI] == 0x5004 && c.gpr[X86_RDI] == MB + 4 &&
+	   c.rip == CODE + 1,
 	   "movsd RAM -> MMIO");
 
 	static const u8 repmovsb[] = { 0xf3, 0xa4 };
+
 	ctxt_init(&c, X86_MODE_LONG64);
 	dev[0x10] = 0x11;
 	dev[0x11] = 0x22;
-	ram[0x6000] = ram[0x6001] = 0;
+	ram[0x6000] = 0;
+	ram[0x6001] = 0;
 	c.gpr[X86_RSI] = MB + 0x10;
 	c.gpr[X86_RDI] = 0x6000;
 	c.gpr[X86_RCX] = 2;
@@ -1166,6 +1271,7 @@ static void test_strings(void)
 	   "rep movsb: last element, RCX = 0, RIP advances");
 
 	static const u8 repstosd[] = { 0xf3, 0xab };
+
 	ctxt_init(&c, X86_MODE_LONG64);
 	c.rflags |= X86EMU_FLAG_DF;
 	c.gpr[X86_RAX] = 0x12345678;
@@ -1186,6 +1292,7 @@ static void test_strings(void)
 	   "rep with RCX = 0: nothing, RIP advances");
 
 	static const u8 a32repstosb[] = { 0x67, 0xf3, 0xaa };
+
 	ctxt_init(&c, X86_MODE_LONG64);
 	c.gpr[X86_RCX] = 0x100000000ull;
 	c.gpr[X86_RDI] = MB;
@@ -1202,6 +1309,7 @@ static void test_strings(void)
 	   "67 rep stosb: EDI/ECX, 32-bit writes zero-extend");
 
 	static const u8 fsmovsq[] = { 0x64, 0x48, 0xa5 };
+
 	ctxt_init(&c, X86_MODE_LONG64);
 	memset(dev, 0, 0x40);
 	dev[0x20] = 0x99;
@@ -1216,6 +1324,7 @@ static void test_strings(void)
 	   "fs: movsq MMIO -> MMIO: source override, read then write");
 
 	static const u8 movsw16[] = { 0xa5 };
+
 	ctxt_init(&c, X86_MODE_REAL);
 	c.seg_base[X86_SEG_DS] = 0x7000;
 	c.seg_base[X86_SEG_ES] = MB;
@@ -1230,6 +1339,7 @@ static void test_strings(void)
 	   "16-bit movsw: SI wraps, upper bits kept");
 
 	static const u8 lockstos[] = { 0xf0, 0xaa };
+
 	ctxt_init(&c, X86_MODE_LONG64);
 	load_code(&c, CODE, lockstos, 2);
 	r = run(&c, NULL);
@@ -1252,6 +1362,7 @@ static void test_string_io(void)
 	tables_built = false;
 
 	static const u8 outsb[] = { 0x6e };
+
 	ctxt_init(&c, X86_MODE_LONG64);
 	ram[0x5000] = 'A';
 	c.gpr[X86_RSI] = 0x5000;
@@ -1261,6 +1372,7 @@ static void test_string_io(void)
 	   c.rip == CODE + 1, "outsb: one element, RSI and RIP advance");
 
 	static const u8 repoutsb[] = { 0xf3, 0x6e };
+
 	ctxt_init(&c, X86_MODE_LONG64);
 	memcpy(ram + 0x5000, "0123456789", 10);
 	c.gpr[X86_RSI] = 0x5000;
@@ -1275,6 +1387,7 @@ static void test_string_io(void)
 	   c.rip == CODE + 2, "rep outsb: the rest, RIP advances");
 
 	static const u8 repoutsw[] = { 0xf3, 0x66, 0x6f };
+
 	ctxt_init(&c, X86_MODE_LONG64);
 	c.rflags |= X86EMU_FLAG_DF;
 	put32(0x5000, 0x22221111);
@@ -1288,6 +1401,7 @@ static void test_string_io(void)
 	   "rep outsw DF=1: port order is the order of the addresses taken");
 
 	static const u8 repoutsd[] = { 0xf3, 0x6f };
+
 	ctxt_init(&c, X86_MODE_LONG64);
 	put32(0x200ffc, 0x11111111);
 	memcpy(ram + 0x200ffe, "\x01\x02", 2);
@@ -1312,6 +1426,7 @@ static void test_string_io(void)
 	   "rep outsb: #PF when the first element faults, nothing changed");
 
 	static const u8 outsd_rexw[] = { 0x48, 0x6f };
+
 	ctxt_init(&c, X86_MODE_LONG64);
 	put64(0x5000, 0x8877665544332211ull);
 	c.gpr[X86_RSI] = 0x5000;
@@ -1321,6 +1436,7 @@ static void test_string_io(void)
 	   "rex.w outsd: still 4 bytes");
 
 	static const u8 fs_outsb[] = { 0x64, 0x6e };
+
 	ctxt_init(&c, X86_MODE_LONG64);
 	ram[0x5100] = 'f';
 	c.seg_base[X86_SEG_FS] = 0x100;
@@ -1330,6 +1446,7 @@ static void test_string_io(void)
 	ok(r == OK_ && n == 1 && buf[0] == 'f', "fs outsb: the override applies");
 
 	static const u8 repoutsb16[] = { 0xf3, 0x6e };
+
 	ctxt_init(&c, X86_MODE_REAL);
 	c.seg_base[X86_SEG_CS] = 0;
 	c.seg_base[X86_SEG_DS] = 0x30000;
@@ -1350,6 +1467,7 @@ static void test_string_io(void)
 	ok(r == OK_ && n == 0 && c.rip == CODE + 2, "rep outsb, RCX = 0: skipped");
 
 	static const u8 repinsw[] = { 0xf3, 0x66, 0x6d };
+
 	ctxt_init(&c, X86_MODE_LONG64);
 	memset(ram + 0x7000, 0, 8);
 	c.gpr[X86_RDI] = 0x7000;
@@ -1365,6 +1483,7 @@ static void test_string_io(void)
 	   "rep insw complete: stored, RDI/RCX/RIP advance");
 
 	static const u8 repinsb[] = { 0xf3, 0x6c };
+
 	ctxt_init(&c, X86_MODE_LONG64);
 	c.rflags |= X86EMU_FLAG_DF;
 	memset(ram + 0x7000, 0, 8);
@@ -1395,10 +1514,12 @@ static void test_string_io(void)
 	ok(r == X86EMU_UNHANDLED, "insb into a read-only slot: unhandled");
 
 	static const u8 ds_insb[] = { 0x3e, 0x6c };
+
 	ctxt_init(&c, X86_MODE_PROT32);
 	c.seg_base[X86_SEG_ES] = 0x8000;
 	c.seg_base[X86_SEG_DS] = 0x9000;
-	ram[0x8010] = ram[0x9010] = 0;
+	ram[0x8010] = 0;
+	ram[0x9010] = 0;
 	c.gpr[X86_RDI] = 0x10;
 	load_code(&c, CODE, ds_insb, 2);
 	r = x86_string_io(&c, SIO_PREP, buf, sizeof(buf), &n);
@@ -1416,6 +1537,7 @@ static void test_string_io(void)
 	r = x86_string_io(&c, SIO_OUT, buf, sizeof(buf), &n);
 	ok(r == X86EMU_UNHANDLED, "an OUT step on an INS is unhandled");
 	static const u8 movsb[] = { 0xa4 };
+
 	load_code(&c, CODE, movsb, 1);
 	r = x86_string_io(&c, SIO_OUT, buf, sizeof(buf), &n);
 	ok(r == X86EMU_UNHANDLED, "x86_string_io on MOVS is unhandled");
@@ -1423,7 +1545,7 @@ static void test_string_io(void)
 
 int main(void)
 {
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
 		run_case(&cases[i]);
 	test_flags();
 	test_walks();
