@@ -188,8 +188,8 @@ static int check_elf_header(const struct multiboot_args *a, char *err, size_t er
 {
 	const uint8_t *e = a->kernel;
 
-	/* Two strings: "\x7fELF" would read as the hex escape \x7fE. */
-	if (a->kernel_size < ELF_EHDR_SIZE || memcmp(e, "\x7f" "ELF", 4))
+	/* Octal: "\x7fELF" would read as the hex escape \x7fE. */
+	if (a->kernel_size < ELF_EHDR_SIZE || memcmp(e, "\177ELF", 4))
 		return boot_err(err, errlen,
 				"the Multiboot kernel is not an ELF file, and its header has no address fields (flag bit 16) to load it by");
 	if (e[EI_CLASS] != ELFCLASS32 || e[EI_DATA] != ELFDATA2LSB ||
@@ -341,7 +341,8 @@ static int write_info(struct guest_mem *gm, const struct multiboot_args *a,
 			       a->module_string ? a->module_string : ""))
 			return boot_err(err, errlen,
 					"the initrd's name is too long for its Multiboot module string (at most %llu bytes)",
-					(unsigned long long)(BOOT_MB_INFO_END - MB_MOD_STRING_ADDR - 1));
+					(unsigned long long)(BOOT_MB_INFO_END -
+							     MB_MOD_STRING_ADDR - 1));
 		memcpy(guest_mem_ptr(gm, info->module_start, a->module_size),
 		       a->module, a->module_size);
 		put_le32(mod, info->module_start);

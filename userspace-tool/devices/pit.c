@@ -476,15 +476,14 @@ static void pit_write(void *dev, uint16_t offset, uint8_t val)
 	uint64_t t = now_tick(pit);
 
 	sync(pit, t);
-	if (offset <= 2) {
+	if (offset <= 2)
 		channel_write(&pit->ch[offset], val, t);
-	} else if ((val & 0xc0) == PIT_CTRL_READ_BACK) {
+	else if ((val & 0xc0) == PIT_CTRL_READ_BACK)
 		read_back(pit, val, t);
-	} else if (((val >> 4) & 3) == PIT_RW_LATCH) {
+	else if (((val >> 4) & 3) == PIT_RW_LATCH)
 		latch_count(&pit->ch[val >> 6], t);
-	} else {
+	else
 		control_word(&pit->ch[val >> 6], val, t);
-	}
 }
 
 static uint8_t port_b_read(void *dev, uint16_t offset)

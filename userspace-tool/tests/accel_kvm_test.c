@@ -114,7 +114,7 @@ static void kvm_xlate_simple(void)
 	area.run.exit_reason = 1000;
 	CHECK_INT(xlate(), 0);
 	CHECK_INT(ex.reason, VMM_EXIT_UNKNOWN);
-	CHECK(ex.raw_name == NULL);
+	CHECK(!ex.raw_name);
 }
 
 static void kvm_xlate_system_event(void)

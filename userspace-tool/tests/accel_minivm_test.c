@@ -135,7 +135,7 @@ static void minivm_xlate_simple(void)
 	CHECK_INT(xlate(), 0);
 	CHECK_INT(ex.reason, VMM_EXIT_UNKNOWN);
 	CHECK_INT(ex.raw_reason, 99);
-	CHECK(ex.raw_name == NULL);
+	CHECK(!ex.raw_name);
 }
 
 static void minivm_xlate_internal(void)

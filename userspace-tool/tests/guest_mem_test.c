@@ -43,13 +43,13 @@ static void guest_mem_ptrs(void)
 
 	CHECK(guest_mem_ptr(&gm, 0, 1) == gm.host);
 	CHECK(guest_mem_ptr(&gm, 0xbffff000, 0x1000) == gm.host + 0xbffff000);
-	CHECK(guest_mem_ptr(&gm, 0xbffff000, 0x1001) == NULL);	/* into the hole */
-	CHECK(guest_mem_ptr(&gm, 0xfec00000, 4) == NULL);
+	CHECK(!guest_mem_ptr(&gm, 0xbffff000, 0x1001));	/* into the hole */
+	CHECK(!guest_mem_ptr(&gm, 0xfec00000, 4));
 	CHECK(guest_mem_ptr(&gm, 0x100000000ULL, 8) == gm.host + 0xc0000000);
 	CHECK(guest_mem_ptr(&gm, 0x17ffff000ULL, 0x1000) == gm.host + (5ULL << 30) - 0x1000);
-	CHECK(guest_mem_ptr(&gm, 0x180000000ULL, 1) == NULL);	/* past the end */
-	CHECK(guest_mem_ptr(&gm, ~0ULL, 2) == NULL);		/* no wrap */
-	CHECK(guest_mem_ptr(&gm, 16, ~0ULL) == NULL);
+	CHECK(!guest_mem_ptr(&gm, 0x180000000ULL, 1));	/* past the end */
+	CHECK(!guest_mem_ptr(&gm, ~0ULL, 2));		/* no wrap */
+	CHECK(!guest_mem_ptr(&gm, 16, ~0ULL));
 }
 
 static uint8_t dev_byte;
@@ -81,9 +81,9 @@ static void mmio_bus_rules(void)
 	CHECK_INT(mmio_register(&bus, 0x80000000, 1, &ro_ops, NULL, "full"), -ENOSPC);
 
 	CHECK_STR(mmio_find(&bus, 0xfed00010, 4)->name, "a");
-	CHECK(mmio_find(&bus, 0xfed003fe, 4) == NULL);	/* straddles a and b */
+	CHECK(!mmio_find(&bus, 0xfed003fe, 4));	/* straddles a and b */
 	CHECK_STR(mmio_find(&bus, ~0ULL, 1)->name, "top");
-	CHECK(mmio_find(&bus, ~0ULL, 2) == NULL);
+	CHECK(!mmio_find(&bus, ~0ULL, 2));
 
 	dev_byte = 0x40;
 	CHECK(mmio_access(&bus, 0xfed00002, d, 2, false));

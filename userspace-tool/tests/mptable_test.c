@@ -50,7 +50,7 @@ static void mp_table_one_cpu(void)
 	CHECK_INT(get_le16(gm.host + 0x413), 639);
 
 	fp = find_fp();
-	CHECK(fp != NULL);
+	CHECK(fp);
 	if (!fp)
 		return;
 	CHECK_HEX(get_le32(fp + 4), 0x9fc10);

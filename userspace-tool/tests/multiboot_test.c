@@ -53,7 +53,7 @@ static void make_elf(uint32_t flags)
 	size_t i;
 
 	memset(image, 0, sizeof(image));
-	memcpy(image, "\x7f" "ELF", 4);
+	memcpy(image, "\177ELF", 4);
 	image[4] = 1;			/* ELFCLASS32 */
 	image[5] = 1;			/* little-endian */
 	image[6] = 1;
