@@ -77,6 +77,7 @@ extern const struct test rtc_tests[];
 extern const struct test i8042_tests[];
 extern const struct test pci_none_tests[];
 extern const struct test debug_exit_tests[];
+extern const struct test port_sink_tests[];
 extern const struct test loader_tests[];
 extern const struct test exitcode_tests[];
 extern const struct test exits_tests[];

@@ -20,6 +20,7 @@ static const struct test *const suites[] = {
 	i8042_tests,
 	pci_none_tests,
 	debug_exit_tests,
+	port_sink_tests,
 	loader_tests,
 	boot_tests,
 	bzimage_tests,
