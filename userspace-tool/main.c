@@ -149,7 +149,8 @@ static unsigned int load_kernel(struct vm *vm, const struct options *opts,
 
 	pr_verbose("loaded '%s': %s; %s of guest memory", opts->kernel, out.summary,
 		   format_size(vm->mem.size, sz, sizeof(sz)));
-	return out.long_mode ? ACCEL_NEED_LONG_MODE : 0;
+	/* A kernel always gets the in-kernel local APIC and I/O APIC. */
+	return ACCEL_NEED_IRQCHIP | (out.long_mode ? ACCEL_NEED_LONG_MODE : 0);
 }
 
 static void register_device(struct ioport_bus *bus, uint16_t base,

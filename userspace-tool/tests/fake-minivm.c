@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -37,6 +38,14 @@ static struct minivm_run *run;
 static unsigned int nr_runs;
 static uint32_t pending_in;	/* expected IN data, checked on the next RUN */
 static unsigned int pending_in_size;
+static bool irqchip;
+/*
+ * The I/O APIC pins as MINIVM_IRQ_LINE last drove them, and how often
+ * each went from 0 to 1. minivm-run's I/O thread drives them while RUN
+ * waits here, so they are atomics.
+ */
+static atomic_int irq_level[MINIVM_IOAPIC_PINS];
+static atomic_uint irq_raises[MINIVM_IOAPIC_PINS];
 
 static _Alignas(4096) uint8_t run_page[4096];
 
@@ -117,6 +126,8 @@ static int sys_ioctl(unsigned long req, unsigned long arg)
 			return is("nolong") ? 0 : 1;
 		if (arg == MINIVM_CAP_IMMEDIATE_EXIT)
 			return 1;
+		if (arg == MINIVM_CAP_IRQCHIP)
+			return is("noirqchip") ? 0 : 1;
 		return 0;
 	case MINIVM_GET_VCPU_MMAP_SIZE:
 		return sizeof(run_page);
@@ -143,6 +154,39 @@ static int set_memory(const struct minivm_userspace_memory_region *r)
 			 (unsigned long long)r->memory_size);
 		return fail(EINVAL);
 	}
+	return 0;
+}
+
+/* api.rst 6.11: the errors the module gives, and a complaint: a VMM bug. */
+static int create_irqchip(unsigned long arg)
+{
+	if (arg || vcpu_fd >= 0) {
+		complain("MINIVM_CREATE_IRQCHIP with argument %lu, %s a vCPU", arg,
+			 vcpu_fd >= 0 ? "after" : "before");
+		return fail(EINVAL);
+	}
+	if (irqchip) {
+		complain("MINIVM_CREATE_IRQCHIP twice");
+		return fail(EEXIST);
+	}
+	irqchip = true;
+	return 0;
+}
+
+static int irq_line(const struct minivm_irq_level *l)
+{
+	if (!irqchip) {
+		complain("MINIVM_IRQ_LINE without an irqchip");
+		return fail(ENXIO);
+	}
+	if (l->irq >= MINIVM_IOAPIC_PINS || l->level > 1) {
+		complain("MINIVM_IRQ_LINE irq %u level %u", l->irq, l->level);
+		return fail(EINVAL);
+	}
+	if (l->level && !atomic_exchange(&irq_level[l->irq], 1))
+		atomic_fetch_add(&irq_raises[l->irq], 1);
+	else if (!l->level)
+		atomic_store(&irq_level[l->irq], 0);
 	return 0;
 }
 
@@ -322,7 +366,7 @@ static int vcpu_run(void)
 
 		minivm_regs_to_vcpu(&regs, &r);
 		minivm_sregs_to_vcpu(&sregs, &s);
-		fake_check_boot("fake-minivm", &guest, &r, &s);
+		fake_check_boot("fake-minivm", &guest, &r, &s, irqchip);
 	}
 	if (pending_in_size) {
 		uint32_t got = 0;
@@ -391,6 +435,10 @@ int __wrap_ioctl(int fd, unsigned long req, ...)
 		}
 		if (req == MINIVM_CHECK_EXTENSION)
 			return sys_ioctl(req, arg);
+		if (req == MINIVM_CREATE_IRQCHIP)
+			return create_irqchip(arg);
+		if (req == MINIVM_IRQ_LINE)
+			return irq_line((void *)arg);
 		return fail(ENOTTY);
 	}
 	if (fd == vcpu_fd)

@@ -489,6 +489,42 @@ static void vmm_kernel_linux(void)
 	remove_kernel_files();
 }
 
+/*
+ * A kernel gets the in-kernel irqchip, created before the vCPU (the fakes
+ * check the order and that a flat binary gets none), and a driver without
+ * one is refused before anything runs.
+ */
+static void vmm_kernel_irqchip(void)
+{
+	make_kernel_files();
+	expect_nothing();
+	run_prog("fake", "noirqchip", NULL, "--kernel", bzimage_path, NULL);
+	CHECK_INT(res.status, 71);
+	CHECK_ONE_ERROR_LINE("the minivm module has no in-kernel interrupt controller (no MINIVM_CAP_IRQCHIP)");
+	run_prog("fake-kvm", "noirqchip", NULL, "--accel", "kvm", "--kernel", bzimage_path, NULL);
+	CHECK_INT(res.status, 71);
+	CHECK_ONE_ERROR_LINE("KVM lacks KVM_CAP_IRQCHIP");
+
+	/* A flat binary does not ask for one. */
+	run_prog("fake", "noirqchip", guest("hello.bin"), guest("hello.bin"), NULL);
+	CHECK_INT(res.status, 0);
+	CHECK_STR(res.err, "");
+	run_prog("fake-kvm", "noirqchip", guest("hello.bin"), "--accel", "kvm",
+		 guest("hello.bin"), NULL);
+	CHECK_INT(res.status, 0);
+	CHECK_STR(res.err, "");
+
+	/* With one, on both, and the TSC-deadline bit on KVM (fake-kvm checks). */
+	expect_boot("linux", "", 0x100200, NULL, 0);
+	run_prog("fake", "", NULL, "--kernel", bzimage_path, NULL);
+	CHECK_INT(res.status, 0);
+	CHECK_STR(res.err, "");
+	run_prog("fake-kvm", "", NULL, "--accel", "kvm", "--kernel", bzimage_path, NULL);
+	CHECK_INT(res.status, 0);
+	CHECK_STR(res.err, "");
+	remove_kernel_files();
+}
+
 static void vmm_kernel_errors(void)
 {
 	char bad[] = "/tmp/minivm-run-badmb-XXXXXX";
@@ -576,5 +612,6 @@ const struct test vmm_tests[] = {
 	{ "vmm: --kernel Multiboot: state, info, module, 4G (fake module and KVM)", vmm_kernel_multiboot },
 	{ "vmm: --kernel bzImage: boot_params, initrd, long mode, 5G (fakes)", vmm_kernel_linux },
 	{ "vmm: --kernel errors: 66 unreadable, 65 not bootable or too big, 64", vmm_kernel_errors },
+	{ "vmm: --kernel gets the in-kernel irqchip, a flat binary none; 71 without (fakes)", vmm_kernel_irqchip },
 	{ NULL, NULL },
 };
