@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/kvm.h>
@@ -220,8 +221,83 @@ static void expect_read(uint8_t *data, unsigned int size, uint32_t val)
 	pending_in_size = size;
 }
 
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Scenario "pit", as in fake-minivm.c: a one-shot of 1 ms on channel 0
+ * gives exactly one IRQ 0 edge, through KVM_IRQ_LINE.
+ */
+static int pit_run(unsigned int step)
+{
+	static unsigned int base;
+	int64_t end;
+
+	switch (step) {
+	case 0:
+		set_io(KVM_EXIT_IO_OUT, 0x43, 1, 0x30);
+		return 0;
+	case 1:
+		base = atomic_load(&irq_raises[0]);
+		set_io(KVM_EXIT_IO_OUT, 0x40, 1, 0xa9);
+		return 0;
+	case 2:
+		set_io(KVM_EXIT_IO_OUT, 0x40, 1, 0x04);
+		return 0;
+	}
+	for (end = mono_ms() + 3000; atomic_load(&irq_raises[0]) <= base && mono_ms() < end; )
+		usleep(1000);
+	usleep(100000);
+	if (atomic_load(&irq_raises[0]) != base + 1)
+		complain("%u IRQ 0 edges from one one-shot count",
+			 atomic_load(&irq_raises[0]) - base);
+	set_io(KVM_EXIT_IO_OUT, 0xf4, 1, 0);	/* debug-exit: status 1 */
+	return 0;
+}
+
+/*
+ * Scenarios "halt-irqs-off" and "halt-irqs-on": the guest halts (with
+ * RFLAGS.IF clear, or set) and KVM's in-kernel APIC keeps it asleep in
+ * KVM_RUN until a signal: the I/O thread's kick. Halted with IF clear,
+ * the run is over (status 0); with IF set, the guest must be run on, and
+ * then ends through debug-exit (85).
+ */
+static int halt_run(unsigned int step, bool irqs_on)
+{
+	if (step == 0) {
+		regs.rflags = irqs_on ? 0x202 : 0x2;
+		atomic_store(&mp_state, KVM_MP_STATE_HALTED);
+		pause();
+		run->exit_reason = KVM_EXIT_INTR;
+		return fail(EINTR);
+	}
+	if (!irqs_on)
+		complain("RUN again, halted with interrupts disabled");
+	atomic_store(&mp_state, KVM_MP_STATE_RUNNABLE);
+	set_io(KVM_EXIT_IO_OUT, 0xf4, 1, 42);
+	return 0;
+}
+
 static int scenario_run(unsigned int step)
 {
+	if (is("pit"))
+		return pit_run(step);
+	if (is("halt-irqs-off") || is("halt-irqs-on"))
+		return halt_run(step, is("halt-irqs-on"));
+	if (is("reboot")) {
+		if (step) {
+			complain("RUN again after the reset");
+			run->exit_reason = KVM_EXIT_HLT;
+		} else {
+			set_io(KVM_EXIT_IO_OUT, 0x64, 1, 0xfe);
+		}
+		return 0;
+	}
 	if (is("io")) {
 		switch (step) {
 		case 0:
