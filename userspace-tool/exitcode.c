@@ -30,17 +30,23 @@ int exit_status_for_exit(const struct vmm_exit *exit)
 		return -1;
 	case VMM_EXIT_HLT:
 		/*
-		 * No device raises an interrupt, so a halted vCPU would
-		 * sleep forever: HLT is how a guest says "done". (With an
-		 * in-kernel interrupt controller, the driver handles HLT
-		 * itself and this exit does not come.)
+		 * A flat binary has no interrupt controller: a halted vCPU
+		 * would sleep forever, so HLT is how it says "done". With the
+		 * in-kernel irqchip the driver sleeps through a HLT with
+		 * interrupts enabled itself, and only one with interrupts
+		 * disabled, which nothing but an NMI could end, comes here:
+		 * Linux's halt and its poweroff without ACPI.
 		 */
 		return STATUS_HALTED;
 	case VMM_EXIT_SYSTEM_EVENT:
-		/* A power-off or reset is the guest's way to end cleanly. */
-		if (exit->system_event.type == VMM_SYSTEM_EVENT_SHUTDOWN ||
-		    exit->system_event.type == VMM_SYSTEM_EVENT_RESET)
+		/*
+		 * A power-off or reset is the guest's way to end cleanly; a
+		 * reset reported by the driver means what the i8042's does.
+		 */
+		if (exit->system_event.type == VMM_SYSTEM_EVENT_SHUTDOWN)
 			return STATUS_HALTED;
+		if (exit->system_event.type == VMM_SYSTEM_EVENT_RESET)
+			return STATUS_REBOOT;
 		return STATUS_GUEST_CRASH;
 	default:
 		/* SHUTDOWN, FAIL_ENTRY, INTERNAL_ERROR and unknown ones. */

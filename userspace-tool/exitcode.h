@@ -13,7 +13,14 @@
  * minivm-run's exit statuses; Documentation/minivm-run.rst has the table
  * and explains how they share the 0-255 range with debug-exit values.
  */
-#define STATUS_HALTED		0		/* the guest executed HLT */
+#define STATUS_HALTED		0		/* the guest executed HLT, powered off */
+/*
+ * The guest reset the machine (the i8042's reset line: Linux's reboot):
+ * even, so never a debug-exit status, and below the sysexits.h range, so
+ * never one of minivm-run's errors; not 0, so a script tells a reboot
+ * from a power-off.
+ */
+#define STATUS_REBOOT		2
 #define STATUS_USAGE		EX_USAGE	/* 64: bad command line */
 #define STATUS_BAD_IMAGE	EX_DATAERR	/* 65: bad image, does not fit */
 #define STATUS_NO_IMAGE		EX_NOINPUT	/* 66: cannot read an image */

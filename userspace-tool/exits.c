@@ -29,6 +29,11 @@ static enum exit_action handle_io(const struct vmm_devices *devs,
 			result->status = exit_status_debug_exit(devs->dx->value);
 			return EXIT_STOP;
 		}
+		/* A reset: the rest of a string OUT would go to a new machine. */
+		if (devs->reset && *devs->reset) {
+			result->status = STATUS_REBOOT;
+			return EXIT_STOP;
+		}
 	}
 	return EXIT_RESUME;
 }

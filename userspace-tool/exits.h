@@ -9,11 +9,23 @@
 #include "mmio.h"
 #include "vmm-exit.h"
 
-/* What the exits reach: the buses and the device that can end the run. */
+struct iothread;
+
+/* What the exits reach: the buses and the devices that can end the run. */
 struct vmm_devices {
 	struct ioport_bus *io;
 	struct mmio_bus *mmio;
 	struct debug_exit *dx;
+	/*
+	 * Set by the device that pulled the CPU's reset line (the i8042's
+	 * reset callback); NULL where no device can.
+	 */
+	const bool *reset;
+	/*
+	 * The thread that shares the devices (iothread.h), for the VMM loop:
+	 * NULL where there is none (flat binaries), and nothing to lock.
+	 */
+	struct iothread *thread;
 };
 
 enum exit_action {
@@ -29,8 +41,9 @@ struct exit_result {
 /*
  * Act on the exit the accelerator just reported (already checked by its
  * translation): port I/O and MMIO go to the buses (a read's data is left
- * where @exit points, for the next RUN to complete), a debug-exit write or
- * HLT ends the run, and so does anything this VMM cannot continue from.
+ * where @exit points, for the next RUN to complete), a debug-exit write, a
+ * reset or HLT ends the run, and so does anything this VMM cannot continue
+ * from. The caller holds the devices' lock, if there is one.
  */
 enum exit_action handle_exit(const struct vmm_devices *devs,
 			     const struct vmm_exit *exit,

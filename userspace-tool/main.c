@@ -2,8 +2,9 @@
 /*
  * minivm-run: a thin VMM for /dev/minivm (or /dev/kvm, through the same
  * driver seam, accel/). Loads a flat real-mode binary, or a kernel (a
- * Linux bzImage or a Multiboot kernel, boot/), gives it a COM1 UART and a
- * debug-exit port, and runs it on one vCPU.
+ * Linux bzImage or a Multiboot kernel, boot/), gives it the devices of
+ * pc.h, and runs it on one vCPU; a kernel's devices get time and input
+ * from a second thread (iothread.h).
  *
  * The order of the steps is deliberate: everything the user controls
  * (command line, image) is checked before the device is touched, so those
@@ -23,41 +24,16 @@
 #include "accel/accel.h"
 #include "boot/flat.h"
 #include "boot/kernel.h"
-#include "devices/debug-exit.h"
+#include "console.h"
+#include "debug-io.h"
 #include "exitcode.h"
 #include "file.h"
-#include "ioport.h"
-#include "mmio.h"
+#include "iothread.h"
 #include "options.h"
-#include "devices/uart8250.h"
+#include "pc.h"
 #include "util.h"
 #include "vcpu.h"
 #include "vm.h"
-
-/*
- * COM1's transmitter writes straight to fd 1, a byte at a time: stdio
- * buffering would lose the tail of the output when the guest ends the run
- * with debug-exit, and the per-byte write() is cheap next to the VM exit
- * that produced the byte.
- */
-static void stdout_tx(void *ctx, uint8_t byte)
-{
-	bool *failed = ctx;
-	ssize_t n;
-
-	if (*failed)
-		return;
-	do {
-		n = write(STDOUT_FILENO, &byte, 1);
-	} while (n < 0 && errno == EINTR);
-
-	/* Keep the guest running, as a serial line with no one listening. */
-	if (n < 0) {
-		pr_err("cannot write guest output to stdout: %s; discarding the rest",
-		       strerror(errno));
-		*failed = true;
-	}
-}
 
 static void load_flat(struct vm *vm, const char *path, struct boot_cpu *cpu)
 {
@@ -149,29 +125,62 @@ static unsigned int load_kernel(struct vm *vm, const struct options *opts,
 
 	pr_verbose("loaded '%s': %s; %s of guest memory", opts->kernel, out.summary,
 		   format_size(vm->mem.size, sz, sizeof(sz)));
-	return out.long_mode ? ACCEL_NEED_LONG_MODE : 0;
+	/* A kernel always gets the in-kernel local APIC and I/O APIC. */
+	return ACCEL_NEED_IRQCHIP | (out.long_mode ? ACCEL_NEED_LONG_MODE : 0);
 }
 
-static void register_device(struct ioport_bus *bus, uint16_t base,
-			    uint16_t len, const struct ioport_ops *ops,
-			    void *dev, const char *name)
+/* --debug-io: the buses' hooks for accesses no device claims. */
+static void log_unclaimed_port(void *ctx, uint16_t port, unsigned int size,
+			       bool is_write, uint32_t val)
 {
-	int ret = ioport_register(bus, base, len, ops, dev, name);
+	char line[128];
 
-	/* Only a bug here can make this fail: the device map is fixed. */
-	if (ret)
-		die(STATUS_OS_ERROR, "cannot register %s at port 0x%x: %s",
-		    name, base, strerror(-ret));
+	(void)ctx;
+	debug_io_port_line(line, sizeof(line), port, size, is_write, val);
+	pr_err("%s", line);
+}
+
+static void log_unclaimed_mmio(void *ctx, uint64_t addr, uint32_t len,
+			       bool is_write, const uint8_t *data)
+{
+	char line[128];
+
+	(void)ctx;
+	debug_io_mmio_line(line, sizeof(line), addr, len, is_write, data);
+	pr_err("%s", line);
+}
+
+/*
+ * A kernel's time and input come from the I/O thread. Its console is
+ * stdin, in raw mode if a terminal. On KVM, whose in-kernel APIC keeps a
+ * vCPU halted with interrupts off inside KVM_RUN, the thread also kicks
+ * the vCPU now and then so that the loop can see it (accel.h).
+ */
+static void start_iothread(struct iothread *io, struct pc *pc, struct vm *vm)
+{
+	struct io_devices dev = { .uart = &pc->com1, .pit = &pc->pit, .rtc = &pc->rtc };
+	int64_t kick = vm->accel.ops->halted_irqs_off ? IOTHREAD_KICK_NS : 0;
+	bool raw;
+	int in_fd = console_input(STDIN_FILENO, &raw);
+
+	iothread_init(io, &dev, in_fd, raw, kick);
+	iothread_start(io);
+	if (kick)
+		pr_verbose("I/O thread: COM1 input %s, PIT and RTC timers, halt probe every %lld ms",
+			   in_fd < 0 ? "none" : raw ? "from the terminal (raw; Ctrl-A h for help)" :
+			   "from stdin", (long long)(kick / 1000000));
+	else
+		pr_verbose("I/O thread: COM1 input %s, PIT and RTC timers",
+			   in_fd < 0 ? "none" : raw ? "from the terminal (raw; Ctrl-A h for help)" :
+			   "from stdin");
 }
 
 int main(int argc, char *argv[])
 {
-	bool stdout_failed = false;
+	/* Shared with the I/O thread for the whole run: not on a stack. */
+	static struct iothread io;
+	static struct pc pc;
 	struct vmm_devices devs;
-	struct mmio_bus mmio;
-	struct ioport_bus bus;
-	struct uart8250 com1;
-	struct debug_exit dx;
 	struct options opts;
 	struct boot_cpu cpu;
 	unsigned int needs;
@@ -211,21 +220,39 @@ int main(int argc, char *argv[])
 	vm_create(&vm, needs);
 	vm_set_boot_state(&vm, &cpu);
 
-	ioport_bus_init(&bus);
-	uart8250_init(&com1, stdout_tx, &stdout_failed);
-	register_device(&bus, COM1_BASE, UART8250_NR_PORTS, &uart8250_ops,
-			&com1, "COM1");
-	debug_exit_init(&dx);
-	register_device(&bus, DEBUG_EXIT_PORT, DEBUG_EXIT_NR_PORTS,
-			&debug_exit_ops, &dx, "debug-exit");
-	mmio_bus_init(&mmio);
-	devs = (struct vmm_devices) { .io = &bus, .mmio = &mmio, .dx = &dx };
+	if (opts.kernel)
+		pc_init_kernel(&pc, &vm.accel, vm.mem.low_size);
+	else
+		pc_init_flat(&pc);
+	if (opts.debug_io) {
+		ioport_set_unclaimed_hook(&pc.bus, log_unclaimed_port, NULL);
+		mmio_set_unclaimed_hook(&pc.mmio, log_unclaimed_mmio, NULL);
+	}
+	devs = (struct vmm_devices) {
+		.io = &pc.bus, .mmio = &pc.mmio, .dx = &pc.dx,
+		.reset = opts.kernel ? &pc.reset : NULL,
+		.thread = opts.kernel ? &io : NULL,
+	};
 
+	/* Before the I/O thread, which kicks with SIGUSR1 and quits with SIGINT. */
 	vcpu_catch_signals(&vm);
-	pr_verbose("running the guest: 1 vCPU, COM1 at 0x%x, debug-exit at 0x%x",
-		   COM1_BASE, DEBUG_EXIT_PORT);
+	if (opts.kernel)
+		start_iothread(&io, &pc, &vm);
+	pr_verbose("running the guest: 1 vCPU, COM1 at 0x%x, debug-exit at 0x%x%s",
+		   COM1_BASE, DEBUG_EXIT_PORT,
+		   opts.kernel ? ", in-kernel irqchip, RTC, PIT, i8042, PCI" : "");
 	status = vcpu_run(&vm, &devs);
+	if (opts.kernel)
+		iothread_stop(&io);
 	vm_destroy(&vm);
+	console_restore();
+
+	if (opts.debug_io) {
+		char line[256];
+
+		debug_io_summary_line(line, sizeof(line), &pc.bus, &pc.mmio);
+		pr_err("%s", line);
+	}
 
 	if (status < 0) {
 		/*

@@ -16,6 +16,27 @@ void mmio_bus_init(struct mmio_bus *bus)
 	memset(bus, 0, sizeof(*bus));
 }
 
+void mmio_set_unclaimed_hook(struct mmio_bus *bus, mmio_unclaimed_fn fn,
+			     void *ctx)
+{
+	bus->unclaimed_hook = fn;
+	bus->unclaimed_ctx = ctx;
+}
+
+static bool unclaimed(struct mmio_bus *bus, uint64_t addr, uint8_t *data,
+		      uint32_t len, bool write)
+{
+	if (write) {
+		bus->unclaimed_writes++;
+	} else {
+		memset(data, 0xff, len);
+		bus->unclaimed_reads++;
+	}
+	if (bus->unclaimed_hook)
+		bus->unclaimed_hook(bus->unclaimed_ctx, addr, len, write, data);
+	return false;
+}
+
 int mmio_register(struct mmio_bus *bus, uint64_t base, uint64_t len,
 		  const struct mmio_ops *ops, void *dev, const char *name)
 {
@@ -68,14 +89,12 @@ bool mmio_access(struct mmio_bus *bus, uint64_t addr, uint8_t *data,
 
 	if (write) {
 		if (!r || !r->ops->write)
-			return false;
+			return unclaimed(bus, addr, data, len, true);
 		r->ops->write(r->dev, addr - r->base, data, len);
 		return true;
 	}
-	if (!r || !r->ops->read) {
-		memset(data, 0xff, len);
-		return false;
-	}
+	if (!r || !r->ops->read)
+		return unclaimed(bus, addr, data, len, false);
 	r->ops->read(r->dev, addr - r->base, data, len);
 	return true;
 }

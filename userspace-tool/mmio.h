@@ -26,12 +26,27 @@ struct mmio_region {
 	const char *name;
 };
 
+/*
+ * As for ports (ioport.h): called after every access no device claims,
+ * @data holding what was written or what the guest reads (all ones).
+ */
+typedef void (*mmio_unclaimed_fn)(void *ctx, uint64_t addr, uint32_t len,
+				  bool is_write, const uint8_t *data);
+
 struct mmio_bus {
 	struct mmio_region regions[MMIO_MAX_REGIONS];
 	unsigned int nr;
+	uint64_t unclaimed_reads;
+	uint64_t unclaimed_writes;
+	mmio_unclaimed_fn unclaimed_hook;
+	void *unclaimed_ctx;
 };
 
 void mmio_bus_init(struct mmio_bus *bus);
+
+/* Call @fn (NULL: nothing) for each unclaimed access from now on. */
+void mmio_set_unclaimed_hook(struct mmio_bus *bus, mmio_unclaimed_fn fn,
+			     void *ctx);
 
 /*
  * Claim guest-physical [@base, @base + @len) for a device. Returns 0,
@@ -47,8 +62,8 @@ const struct mmio_region *mmio_find(const struct mmio_bus *bus,
 
 /*
  * One guest access. An access no device claims (whole) reads as all ones,
- * as an unclaimed bus does on a PC, and a write to it goes nowhere.
- * Returns true if a device claimed it.
+ * as an unclaimed bus does on a PC, and a write to it goes nowhere; it is
+ * counted and passed to the hook. Returns true if a device claimed it.
  */
 bool mmio_access(struct mmio_bus *bus, uint64_t addr, uint8_t *data,
 		 uint32_t len, bool write);

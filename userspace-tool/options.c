@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The command line:
- *   minivm-run [-v] [-m SIZE] [--accel NAME] FLAT_BINARY
- *   minivm-run [-v] [-m SIZE] [--accel NAME] --kernel FILE [--initrd FILE]
- *              [--append CMDLINE]
+ *   minivm-run [-v] [--debug-io] [-m SIZE] [--accel NAME] FLAT_BINARY
+ *   minivm-run [-v] [--debug-io] [-m SIZE] [--accel NAME] --kernel FILE
+ *              [--initrd FILE] [--append CMDLINE]
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -23,6 +23,10 @@ const char options_usage[] =
 "bzImage (64-bit boot protocol 2.12 or later) or a Multiboot kernel (ELF32,\n"
 "or the a.out kludge), started as its boot protocol says, with an e820 or\n"
 "Multiboot memory map and an MP table. COM1 (0x3f8) output goes to stdout.\n"
+"A kernel also gets the in-kernel local APIC and I/O APIC, and COM1's input\n"
+"from stdin, with an RTC, a PIT, an i8042 and empty PCI configuration space.\n"
+"When stdin is a terminal it is put in raw mode: Ctrl-C goes to the guest,\n"
+"Ctrl-A x quits, Ctrl-A Ctrl-A sends Ctrl-A, Ctrl-A h lists these.\n"
 "\n"
 "      --kernel=FILE   boot FILE, a bzImage or a Multiboot kernel\n"
 "      --initrd=FILE   with --kernel: the initrd (Linux) or module (Multiboot)\n"
@@ -32,11 +36,15 @@ const char options_usage[] =
 "                      suffix; a multiple of 4K from 128K to 64G (63G with\n"
 "                      --kernel); default 16M, 256M with --kernel\n"
 "  -v, --verbose       trace every exit on stderr\n"
+"      --debug-io      log every port or MMIO access no device claims on\n"
+"                      stderr, and their number at the end\n"
 "  -h, --help          print this help and exit\n"
 "  -V, --version       print the version and the minivm API version and exit\n"
 "\n"
 "Exit status:\n"
-"  0           the guest executed HLT, or powered off\n"
+"  0           the guest executed HLT (a kernel: with interrupts off, as\n"
+"              Linux's halt and poweroff do without ACPI), or powered off\n"
+"  2           the guest reset the machine (the i8042: Linux's reboot)\n"
 "  (v<<1)|1    the guest wrote v to the debug-exit port 0xf4 (low 8 bits)\n"
 "  64          bad command line\n"
 "  65          bad image: empty, does not fit guest memory, not a kernel\n"
@@ -47,7 +55,8 @@ const char options_usage[] =
 "  71          system or ioctl error, API version mismatch, missing capability\n"
 "minivm-run's own errors print one line on stderr starting with \"minivm-run: \";\n"
 "a debug-exit never does (65, 69, 71 are also (v<<1)|1 for v = 32, 34, 35).\n"
-"SIGINT or SIGTERM stops the guest, and minivm-run dies of that signal.\n"
+"SIGINT or SIGTERM stops the guest, and minivm-run dies of that signal;\n"
+"Ctrl-A x is a SIGINT (status 130 in a shell).\n"
 "See Documentation/minivm-run.rst.\n";
 
 /* getopt values of the options that have no short form. */
@@ -56,6 +65,7 @@ enum {
 	OPT_KERNEL,
 	OPT_INITRD,
 	OPT_APPEND,
+	OPT_DEBUG_IO,
 };
 
 static const struct option long_options[] = {
@@ -65,6 +75,7 @@ static const struct option long_options[] = {
 	{ "accel",	required_argument,	NULL, OPT_ACCEL },
 	{ "memory",	required_argument,	NULL, 'm' },
 	{ "verbose",	no_argument,		NULL, 'v' },
+	{ "debug-io",	no_argument,		NULL, OPT_DEBUG_IO },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ "version",	no_argument,		NULL, 'V' },
 	{ NULL,		0,			NULL, 0 },
@@ -212,6 +223,9 @@ enum options_action options_parse(int argc, char *argv[], struct options *opts,
 			break;
 		case 'v':
 			opts->verbose = true;
+			break;
+		case OPT_DEBUG_IO:
+			opts->debug_io = true;
 			break;
 		case 'h':
 			return OPTIONS_HELP;

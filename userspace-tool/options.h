@@ -17,6 +17,7 @@ struct options {
 	const char *append;	/* --append, or NULL */
 	const char *accel;	/* "minivm" or "kvm" */
 	bool verbose;		/* trace exits on stderr */
+	bool debug_io;		/* log accesses no device claims on stderr */
 };
 
 enum options_action {

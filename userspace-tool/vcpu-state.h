@@ -56,5 +56,6 @@ struct vcpu_sregs {
 #define X86_EFER_LME	(1ULL << 8)
 #define X86_EFER_LMA	(1ULL << 10)
 #define X86_RFLAGS_FIXED	(1ULL << 1)	/* bit 1 always reads 1 */
+#define X86_RFLAGS_IF		(1ULL << 9)	/* interrupts enabled */
 
 #endif /* MINIVM_RUN_VCPU_STATE_H */

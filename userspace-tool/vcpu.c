@@ -11,6 +11,7 @@
 
 #include "exitcode.h"
 #include "exits.h"
+#include "iothread.h"
 #include "util.h"
 #include "vcpu.h"
 
@@ -36,9 +37,21 @@ static void stop_handler(int sig)
 		signal_vcpu->accel->ops->set_immediate_exit(signal_vcpu);
 }
 
+/*
+ * SIGUSR1, the I/O thread's kick: only to make RUN return EINTR (both
+ * drivers return EINTR, which no SA_RESTART restarts), so that the loop
+ * can ask the driver whether the vCPU halted for good. SA_RESTART keeps
+ * a kick from failing anything else the thread is doing.
+ */
+static void kick_handler(int sig)
+{
+	(void)sig;
+}
+
 void vcpu_catch_signals(struct vm *vm)
 {
 	struct sigaction sa = { .sa_handler = stop_handler };
+	struct sigaction kick = { .sa_handler = kick_handler, .sa_flags = SA_RESTART };
 
 	/* No SA_RESTART: the kernel must not restart RUN for us. */
 	sigemptyset(&sa.sa_mask);
@@ -46,6 +59,8 @@ void vcpu_catch_signals(struct vm *vm)
 		signal_vcpu = &vm->vcpu;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigemptyset(&kick.sa_mask);
+	sigaction(SIGUSR1, &kick, NULL);
 }
 
 static uint64_t le_value(const uint8_t *data, unsigned int len)
@@ -101,6 +116,38 @@ static void report_crash(struct vm *vm, const struct vmm_exit *exit)
 	pr_err("%s", line);
 }
 
+/*
+ * Devices are shared with the I/O thread: port I/O and MMIO run under its
+ * lock, and it learns what the guest changed before the lock is dropped.
+ */
+static enum exit_action dispatch(const struct vmm_devices *devs,
+				 const struct vmm_exit *exit,
+				 struct exit_result *result)
+{
+	enum exit_action action;
+
+	if (exit->reason != VMM_EXIT_IO && exit->reason != VMM_EXIT_MMIO)
+		return handle_exit(devs, exit, result);
+	iothread_lock(devs->thread);
+	action = handle_exit(devs, exit, result);
+	iothread_devices_changed(devs->thread);
+	iothread_unlock(devs->thread);
+	return action;
+}
+
+/*
+ * After EINTR: has the vCPU halted with interrupts off? Only KVM with an
+ * in-kernel APIC needs the question (accel.h); minivm says so with an
+ * exit of its own.
+ */
+static bool halted_for_good(struct vm *vm)
+{
+	const struct accel_ops *ops = vm->accel.ops;
+
+	return vm->accel.irqchip && ops->halted_irqs_off &&
+	       ops->halted_irqs_off(&vm->vcpu);
+}
+
 int vcpu_run(struct vm *vm, const struct vmm_devices *devs)
 {
 	const struct accel_ops *ops = vm->accel.ops;
@@ -123,6 +170,13 @@ int vcpu_run(struct vm *vm, const struct vmm_devices *devs)
 			 * that stops us. immediate_exit is never cleared: only
 			 * stop_handler() sets it, and then we stop anyway.
 			 */
+			if (ret == -EINTR && !stop_signal && halted_for_good(vm)) {
+				exit = (struct vmm_exit) { .reason = VMM_EXIT_HLT };
+				pr_verbose("the vCPU is halted with interrupts disabled");
+				handle_exit(devs, &exit, &result);
+				trace_exit(&exit, &result);
+				return result.status;
+			}
 			if (ret == -EINTR)
 				continue;
 			die(STATUS_OS_ERROR, "%s: %s", ops->run_ioctl, strerror(-ret));
@@ -131,7 +185,7 @@ int vcpu_run(struct vm *vm, const struct vmm_devices *devs)
 		if (ops->get_exit(&vm->vcpu, &exit, why, sizeof(why)))
 			die(STATUS_OS_ERROR, "%s", why);
 
-		if (handle_exit(devs, &exit, &result) == EXIT_RESUME) {
+		if (dispatch(devs, &exit, &result) == EXIT_RESUME) {
 			trace_exit(&exit, &result);
 			continue;
 		}

@@ -44,6 +44,9 @@ void vm_create(struct vm *vm, unsigned int needs)
 
 	ops->open(&vm->accel, needs);
 	ops->create_vm(&vm->accel);
+	/* Both drivers want the irqchip before the vCPU that gets an APIC. */
+	if (needs & ACCEL_NEED_IRQCHIP)
+		ops->create_irqchip(&vm->accel);
 
 	/* Slot 0: RAM at 0; slot 1: what the PCI hole moved above 4 GiB. */
 	ops->set_memory(&vm->accel, 0, 0, vm->mem.low_size, vm->mem.host);

@@ -25,7 +25,8 @@ void vm_init(struct vm *vm, const struct accel_ops *ops);
 void vm_alloc_mem(struct vm *vm, uint64_t size, bool pci_hole);
 /*
  * Open the driver (refusing one that lacks @needs), create the VM, its
- * memory slots and its vCPU.
+ * in-kernel irqchip (with ACCEL_NEED_IRQCHIP), its memory slots and its
+ * vCPU.
  */
 void vm_create(struct vm *vm, unsigned int needs);
 void vm_set_boot_state(struct vm *vm, const struct boot_cpu *cpu);

@@ -6,11 +6,11 @@
  * and compared. Above the seam the VMM speaks only its own types
  * (vcpu-state.h, vmm-exit.h).
  *
- * Conventions. The setup operations (open .. set_cpuid) either succeed or
- * print one line and exit with the documented status (exitcode.h): there
- * is nothing a VMM could do instead, and each driver words its own
- * advice. The operations of the run loop return 0 or -errno and leave the
- * decision to the loop.
+ * Conventions. The setup operations (open .. set_cpuid, create_irqchip)
+ * either succeed or print one line and exit with the documented status
+ * (exitcode.h): there is nothing a VMM could do instead, and each driver
+ * words its own advice. The operations of the run loop (irq_line
+ * included) return 0 or -errno and leave the decision to the loop.
  */
 #ifndef MINIVM_RUN_ACCEL_H
 #define MINIVM_RUN_ACCEL_H
@@ -25,6 +25,7 @@
 /* What the guest needs of the driver; open() refuses a driver that lacks it. */
 #define ACCEL_NEED_REAL_MODE	(1U << 0)	/* starts in real mode (flat binaries) */
 #define ACCEL_NEED_LONG_MODE	(1U << 1)	/* starts in 64-bit mode (bzImage) */
+#define ACCEL_NEED_IRQCHIP	(1U << 2)	/* in-kernel local APIC and I/O APIC */
 
 struct accel_ops;
 
@@ -34,6 +35,7 @@ struct accel {
 	int vm_fd;
 	size_t run_size;		/* bytes of a vCPU's run area */
 	bool immediate_exit;		/* the driver honours immediate_exit */
+	bool irqchip;			/* create_irqchip() was done */
 };
 
 struct accel_vcpu {
@@ -53,6 +55,13 @@ struct accel_ops {
 	/* Open the device, check its API version and what @needs asks. */
 	void (*open)(struct accel *a, unsigned int needs);
 	void (*create_vm)(struct accel *a);
+	/*
+	 * Give the VM the in-kernel interrupt controllers: a local APIC per
+	 * vCPU and an I/O APIC (on KVM also the 8259 PICs). After create_vm,
+	 * before create_vcpu; open() must have been asked for
+	 * ACCEL_NEED_IRQCHIP.
+	 */
+	void (*create_irqchip)(struct accel *a);
 	/* Back [@gpa, @gpa + @size) with the caller's memory at @host. */
 	void (*set_memory)(struct accel *a, unsigned int slot, uint64_t gpa,
 			   uint64_t size, void *host);
@@ -78,6 +87,21 @@ struct accel_ops {
 	int (*set_regs)(struct accel_vcpu *vcpu, const struct vcpu_regs *regs);
 	int (*get_sregs)(struct accel_vcpu *vcpu, struct vcpu_sregs *sregs);
 	int (*set_sregs)(struct accel_vcpu *vcpu, const struct vcpu_sregs *sregs);
+
+	/*
+	 * Drive interrupt line @irq (an I/O APIC pin; on KVM also the PIC
+	 * input of that number) to @level. 0 or -errno. Any thread may call
+	 * it, while another one is in run().
+	 */
+	int (*irq_line)(struct accel *a, unsigned int irq, bool level);
+	/*
+	 * NULL where the driver reports a HLT with interrupts disabled as an
+	 * exit itself (minivm). With an in-kernel local APIC, KVM keeps such
+	 * a vCPU asleep in KVM_RUN forever instead: this tells, after run()
+	 * returned -EINTR, whether the vCPU is halted with RFLAGS.IF clear,
+	 * so that the VMM can end the run as minivm's HLT exit would.
+	 */
+	bool (*halted_irqs_off)(struct accel_vcpu *vcpu);
 
 	/* Close everything, in any state; the VM is gone afterwards. */
 	void (*destroy)(struct accel *a, struct accel_vcpu *vcpu);

@@ -7,6 +7,8 @@
 #include "compiler.h"
 #include "kvm-xlate.h"
 
+#define CPUID_1_ECX_TSC_DEADLINE	(1U << 24)
+
 void kvm_regs_to_vcpu(const struct kvm_regs *in, struct vcpu_regs *out)
 {
 	*out = (struct vcpu_regs) {
@@ -276,4 +278,13 @@ void kvm_cpuid_set_apic_id(struct kvm_cpuid2 *cpuid, uint32_t apic_id)
 		else if (e->function == 0xb || e->function == 0x1f)
 			e->edx = apic_id;
 	}
+}
+
+void kvm_cpuid_set_tsc_deadline(struct kvm_cpuid2 *cpuid)
+{
+	uint32_t i;
+
+	for (i = 0; i < cpuid->nent; i++)
+		if (cpuid->entries[i].function == 1)
+			cpuid->entries[i].ecx |= CPUID_1_ECX_TSC_DEADLINE;
 }

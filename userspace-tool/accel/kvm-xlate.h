@@ -34,4 +34,7 @@ int kvm_translate_exit(struct kvm_run *run, size_t run_size,
  */
 void kvm_cpuid_set_apic_id(struct kvm_cpuid2 *cpuid, uint32_t apic_id);
 
+/* Set leaf 1's TSC-deadline timer bit (ECX bit 24), if leaf 1 is there. */
+void kvm_cpuid_set_tsc_deadline(struct kvm_cpuid2 *cpuid);
+
 #endif /* MINIVM_RUN_ACCEL_KVM_XLATE_H */

@@ -2,8 +2,13 @@
 /*
  * The KVM accelerator: /dev/kvm behind the driver seam (accel.h), so a
  * guest that runs on minivm can be run on kvm_intel (or kvm_amd) and the
- * two compared. Only what minivm-run needs: no in-kernel irqchip, so HLT
- * still comes to userspace, as it does with minivm today.
+ * two compared. Only what minivm-run needs. A kernel gets KVM's
+ * in-kernel irqchip, as it gets minivm's: local APIC, I/O APIC and (which
+ * minivm lacks) the two 8259 PICs; KVM_IRQ_LINE drives a PIC input and
+ * the I/O APIC pin of the same number, and a Linux guest that finds the
+ * I/O APIC in the MP table uses it and masks the PICs. The PIT stays in
+ * minivm-run (no KVM_CREATE_PIT2), as with minivm. A flat binary gets no
+ * irqchip, so its HLT still comes to userspace.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -50,8 +55,6 @@ static void kvm_open(struct accel *a, unsigned int needs)
 	int version, ret;
 
 	/* Real and long mode: KVM on x86-64 runs both, nothing to check. */
-	(void)needs;
-
 	a->sys_fd = open(KVM_DEV, O_RDWR | O_CLOEXEC);
 	if (a->sys_fd < 0) {
 		int err = errno;
@@ -81,6 +84,9 @@ static void kvm_open(struct accel *a, unsigned int needs)
 		die(STATUS_OS_ERROR, "KVM lacks KVM_CAP_EXT_CPUID (KVM_SET_CPUID2)");
 	a->immediate_exit = check_extension(a, KVM_CAP_IMMEDIATE_EXIT,
 					    "KVM_CAP_IMMEDIATE_EXIT") > 0;
+	if ((needs & ACCEL_NEED_IRQCHIP) &&
+	    check_extension(a, KVM_CAP_IRQCHIP, "KVM_CAP_IRQCHIP") <= 0)
+		die(STATUS_OS_ERROR, "KVM lacks KVM_CAP_IRQCHIP (an in-kernel interrupt controller), which a kernel needs");
 
 	ret = ioctl(a->sys_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 	if (ret < 0)
@@ -113,6 +119,41 @@ static void kvm_create_vm(struct accel *a)
 			    "KVM_CAP_SET_IDENTITY_MAP_ADDR") > 0 &&
 	    ioctl(a->vm_fd, KVM_SET_IDENTITY_MAP_ADDR, &identity) < 0)
 		die(STATUS_OS_ERROR, "KVM_SET_IDENTITY_MAP_ADDR: %s", strerror(errno));
+}
+
+/* Before the vCPU: KVM gives a vCPU its local APIC only if this came first. */
+static void kvm_create_irqchip(struct accel *a)
+{
+	if (ioctl(a->vm_fd, KVM_CREATE_IRQCHIP, 0) < 0)
+		die(STATUS_OS_ERROR, "KVM_CREATE_IRQCHIP: %s", strerror(errno));
+	a->irqchip = true;
+}
+
+static int kvm_irq_line(struct accel *a, unsigned int irq, bool level)
+{
+	struct kvm_irq_level line = { .irq = irq, .level = level };
+
+	return ioctl(a->vm_fd, KVM_IRQ_LINE, &line) < 0 ? -errno : 0;
+}
+
+/*
+ * KVM halts a vCPU with an in-kernel local APIC inside KVM_RUN, whatever
+ * RFLAGS.IF says: a guest that stopped for good (Linux's halt and
+ * poweroff without ACPI: cli; hlt) never comes back, where minivm exits
+ * with MINIVM_EXIT_HLT. The VMM kicks the vCPU now and then and asks
+ * this: halted, and nothing but an NMI (which nobody sends) can wake it.
+ */
+static bool kvm_halted_irqs_off(struct accel_vcpu *vcpu)
+{
+	struct kvm_mp_state mp;
+	struct kvm_regs regs;
+
+	if (ioctl(vcpu->fd, KVM_GET_MP_STATE, &mp) < 0 ||
+	    mp.mp_state != KVM_MP_STATE_HALTED)
+		return false;
+	if (ioctl(vcpu->fd, KVM_GET_REGS, &regs) < 0)
+		return false;
+	return !(regs.rflags & X86_RFLAGS_IF);
 }
 
 static void kvm_set_memory(struct accel *a, unsigned int slot, uint64_t gpa,
@@ -176,6 +217,15 @@ static void kvm_set_cpuid(struct accel *a, struct accel_vcpu *vcpu)
 	}
 
 	kvm_cpuid_set_apic_id(cpuid, vcpu->id);
+	/*
+	 * KVM emulates the TSC-deadline timer with its in-kernel APIC but
+	 * leaves the bit out of the supported table (QEMU adds it the same
+	 * way). minivm's APIC has it, and with it a Linux guest needs no PIT
+	 * for its timer: the same guest behaves the same on both.
+	 */
+	if (a->irqchip && check_extension(a, KVM_CAP_TSC_DEADLINE_TIMER,
+					  "KVM_CAP_TSC_DEADLINE_TIMER") > 0)
+		kvm_cpuid_set_tsc_deadline(cpuid);
 	if (ioctl(vcpu->fd, KVM_SET_CPUID2, cpuid) < 0)
 		die(STATUS_OS_ERROR, "KVM_SET_CPUID2: %s", strerror(errno));
 	free(cpuid);
@@ -258,6 +308,7 @@ const struct accel_ops kvm_accel_ops = {
 	.run_ioctl		= "KVM_RUN",
 	.open			= kvm_open,
 	.create_vm		= kvm_create_vm,
+	.create_irqchip		= kvm_create_irqchip,
 	.set_memory		= kvm_set_memory,
 	.create_vcpu		= kvm_create_vcpu,
 	.map_run		= kvm_map_run,
@@ -269,5 +320,7 @@ const struct accel_ops kvm_accel_ops = {
 	.set_regs		= kvm_set_regs,
 	.get_sregs		= kvm_get_sregs,
 	.set_sregs		= kvm_set_sregs,
+	.irq_line		= kvm_irq_line,
+	.halted_irqs_off	= kvm_halted_irqs_off,
 	.destroy		= kvm_destroy,
 };

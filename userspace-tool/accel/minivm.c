@@ -72,6 +72,12 @@ static void minivm_open(struct accel *a, unsigned int needs)
 		die(STATUS_OS_ERROR,
 		    "the minivm module cannot run 64-bit guests (no MINIVM_CAP_LONG_MODE)");
 
+	/* A kernel gets the in-kernel local APIC and I/O APIC. */
+	if ((needs & ACCEL_NEED_IRQCHIP) &&
+	    check_extension(a, MINIVM_CAP_IRQCHIP, "MINIVM_CAP_IRQCHIP") <= 0)
+		die(STATUS_OS_ERROR,
+		    "the minivm module has no in-kernel interrupt controller (no MINIVM_CAP_IRQCHIP), which a kernel needs");
+
 	/* Optional: without it, stopping on a signal has a small race. */
 	a->immediate_exit = check_extension(a, MINIVM_CAP_IMMEDIATE_EXIT,
 					    "MINIVM_CAP_IMMEDIATE_EXIT") > 0;
@@ -96,6 +102,21 @@ static void minivm_create_vm(struct accel *a)
 			    strerror(errno));
 		die(STATUS_OS_ERROR, "MINIVM_CREATE_VM: %s", strerror(errno));
 	}
+}
+
+/* api.rst 6.11: before the first vCPU, which then gets its local APIC. */
+static void minivm_create_irqchip(struct accel *a)
+{
+	if (ioctl(a->vm_fd, MINIVM_CREATE_IRQCHIP, 0) < 0)
+		die(STATUS_OS_ERROR, "MINIVM_CREATE_IRQCHIP: %s", strerror(errno));
+	a->irqchip = true;
+}
+
+static int minivm_irq_line(struct accel *a, unsigned int irq, bool level)
+{
+	struct minivm_irq_level line = { .irq = irq, .level = level };
+
+	return ioctl(a->vm_fd, MINIVM_IRQ_LINE, &line) < 0 ? -errno : 0;
 }
 
 static void minivm_set_memory(struct accel *a, unsigned int slot, uint64_t gpa,
@@ -214,6 +235,7 @@ const struct accel_ops minivm_accel_ops = {
 	.run_ioctl		= "MINIVM_RUN",
 	.open			= minivm_open,
 	.create_vm		= minivm_create_vm,
+	.create_irqchip		= minivm_create_irqchip,
 	.set_memory		= minivm_set_memory,
 	.create_vcpu		= minivm_create_vcpu,
 	.map_run		= minivm_map_run,
@@ -225,5 +247,7 @@ const struct accel_ops minivm_accel_ops = {
 	.set_regs		= minivm_set_regs,
 	.get_sregs		= minivm_get_sregs,
 	.set_sregs		= minivm_set_sregs,
+	.irq_line		= minivm_irq_line,
+	.halted_irqs_off	= NULL,	/* MINIVM_EXIT_HLT says so itself */
 	.destroy		= minivm_destroy,
 };

@@ -45,7 +45,7 @@ int mptable_write(struct guest_mem *gm, unsigned int nr_cpus,
 {
 	uint64_t fp_addr = BOOT_EBDA_ADDR, table_addr = BOOT_EBDA_ADDR + MP_FP_SIZE;
 	uint32_t len = mptable_size(nr_cpus);
-	uint8_t ioapic_id = nr_cpus;
+	uint8_t ioapic_id = MP_IOAPIC_ID;
 	uint8_t *fp, *t, *p, *bda;
 	unsigned int i;
 

@@ -8,7 +8,7 @@
 # "ioport.h"), whichever directory they sit in: hence -I.
 
 DEVICE_OBJS := $(addprefix devices/,debug-exit.o i8042.o pci-none.o pit.o \
-				    rtc.o uart8250.o)
+				    port-sink.o rtc.o uart8250.o)
 
 LIB_OBJS += $(DEVICE_OBJS)
 HDRS += $(wildcard devices/*.h)

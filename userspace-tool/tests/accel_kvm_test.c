@@ -238,6 +238,23 @@ static void kvm_cpuid_apic_id(void)
 	free(c);
 }
 
+static void kvm_cpuid_tsc_deadline(void)
+{
+	struct kvm_cpuid2 *c = calloc(1, sizeof(*c) + 2 * sizeof(c->entries[0]));
+
+	if (!c) {
+		check_failed(__FILE__, __LINE__, "calloc failed");
+		return;
+	}
+	c->nent = 2;
+	c->entries[0] = (struct kvm_cpuid_entry2) { .function = 0, .ecx = 0x6c65746e };
+	c->entries[1] = (struct kvm_cpuid_entry2) { .function = 1, .ecx = 0x80202001 };
+	kvm_cpuid_set_tsc_deadline(c);
+	CHECK_HEX(c->entries[0].ecx, 0x6c65746e);
+	CHECK_HEX(c->entries[1].ecx, 0x81202001);
+	free(c);
+}
+
 const struct test accel_kvm_tests[] = {
 	{ "accel kvm: I/O exits, inside the run area or refused", kvm_xlate_io },
 	{ "accel kvm: MMIO exits of 1 to 8 bytes", kvm_xlate_mmio },
@@ -246,5 +263,6 @@ const struct test accel_kvm_tests[] = {
 	{ "accel kvm: internal errors and emulation-failure bytes", kvm_xlate_internal },
 	{ "accel kvm: registers and special registers both ways", kvm_xlate_state },
 	{ "accel kvm: CPUID table gets the vCPU's APIC ID", kvm_cpuid_apic_id },
+	{ "accel kvm: CPUID leaf 1 gets the TSC-deadline bit", kvm_cpuid_tsc_deadline },
 	{ NULL, NULL },
 };

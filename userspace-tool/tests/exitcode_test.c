@@ -60,11 +60,11 @@ static void exitcode_reasons(void)
 	CHECK_INT(status_of(VMM_EXIT_UNKNOWN), 70);
 	CHECK_INT(status_of(1000), 70);
 
-	/* Power-off and reset end cleanly; a crash report does not. */
+	/* Power-off and reset end cleanly, a reset as a reboot; a crash does not. */
 	ev.system_event.type = VMM_SYSTEM_EVENT_SHUTDOWN;
 	CHECK_INT(exit_status_for_exit(&ev), 0);
 	ev.system_event.type = VMM_SYSTEM_EVENT_RESET;
-	CHECK_INT(exit_status_for_exit(&ev), 0);
+	CHECK_INT(exit_status_for_exit(&ev), 2);
 	ev.system_event.type = VMM_SYSTEM_EVENT_CRASH;
 	CHECK_INT(exit_status_for_exit(&ev), 70);
 	ev.system_event.type = VMM_SYSTEM_EVENT_OTHER;

@@ -4,6 +4,7 @@
  * devices as main() wires them: what minivm-run does after each RUN.
  */
 #include "devices/debug-exit.h"
+#include "devices/i8042.h"
 #include "exitcode.h"
 #include "exits.h"
 #include "devices/uart8250.h"
@@ -138,6 +139,32 @@ static void exits_debug_exit(void)
 	CHECK_INT(dispatch(), EXIT_RESUME);
 }
 
+static bool reset;
+
+static void reset_cb(void *ctx)
+{
+	*(bool *)ctx = true;
+}
+
+/* Linux's reboot=k: 0xfe to the i8042's command port ends the run with 2. */
+static void exits_i8042_reset(void)
+{
+	struct i8042 kbd;
+
+	setup();
+	reset = false;
+	i8042_init(&kbd, reset_cb, &reset);
+	ioport_register(&bus, I8042_COMMAND_PORT, 1, &i8042_command_ops, &kbd, "i8042");
+	devs.reset = &reset;
+	io_exit(true, 0x64, 1, 1);
+	data[0] = 0xaa;			/* self-test: the run goes on */
+	CHECK_INT(dispatch(), EXIT_RESUME);
+	data[0] = 0xfe;
+	CHECK_INT(dispatch(), EXIT_STOP);
+	CHECK_INT(res.status, 2);
+	devs.reset = NULL;
+}
+
 static void exits_mmio(void)
 {
 	setup();
@@ -193,6 +220,9 @@ static void exits_other_reasons(void)
 	ex.system_event.type = VMM_SYSTEM_EVENT_SHUTDOWN;
 	CHECK_INT(dispatch(), EXIT_STOP);
 	CHECK_INT(res.status, 0);
+	ex.system_event.type = VMM_SYSTEM_EVENT_RESET;
+	CHECK_INT(dispatch(), EXIT_STOP);
+	CHECK_INT(res.status, 2);
 	ex.reason = VMM_EXIT_INTR;
 	CHECK_INT(dispatch(), EXIT_RESUME);
 }
@@ -201,6 +231,7 @@ const struct test exits_tests[] = {
 	{ "exits: OUT to COM1 reaches stdout's sink", exits_out_to_uart },
 	{ "exits: IN leaves its data for the next RUN", exits_in_fills_data },
 	{ "exits: debug-exit ends the run with (v << 1) | 1", exits_debug_exit },
+	{ "exits: the i8042's reset line ends the run with status 2", exits_i8042_reset },
 	{ "exits: MMIO reaches a device; unclaimed reads all ones", exits_mmio },
 	{ "exits: HLT, crashes, power-off, signals, unknown reasons", exits_other_reasons },
 	{ NULL, NULL },

@@ -238,13 +238,18 @@ static void check_linux(const struct fake_guest_mem *gm,
 }
 
 void fake_check_boot(const char *name, const struct fake_guest_mem *gm,
-		     const struct vcpu_regs *regs, const struct vcpu_sregs *sregs)
+		     const struct vcpu_regs *regs, const struct vcpu_sregs *sregs,
+		     bool irqchip)
 {
 	const char *boot = getenv("MINIVM_FAKE_BOOT");
+	bool flat = !boot || !strcmp(boot, "flat");
 
 	who = name;
 	if (!fake_gpa(gm, 0, 1))
 		complain("no memory slot at guest-physical 0");
+	if (irqchip == flat)
+		complain("%s %s the in-kernel irqchip", flat ? "a flat binary" : "a kernel",
+			 irqchip ? "runs with" : "runs without");
 	if (!boot || !strcmp(boot, "flat"))
 		check_flat(gm, regs, sregs);
 	else if (!strcmp(boot, "multiboot"))

@@ -9,6 +9,7 @@
 #ifndef MINIVM_RUN_FAKE_BOOT_H
 #define MINIVM_RUN_FAKE_BOOT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "vcpu-state.h"
@@ -32,8 +33,13 @@ int fake_add_slot(struct fake_guest_mem *gm, unsigned int slot, uint64_t gpa,
 /* Host address of guest-physical [@gpa, @gpa + @len), or NULL. */
 uint8_t *fake_gpa(const struct fake_guest_mem *gm, uint64_t gpa, uint64_t len);
 
-/* Complain, as "@who: ...", about everything that is not as expected. */
+/*
+ * Complain, as "@who: ...", about everything that is not as expected,
+ * @irqchip (whether the in-kernel irqchip was created) included: a kernel
+ * needs one, a flat binary runs without.
+ */
 void fake_check_boot(const char *who, const struct fake_guest_mem *gm,
-		     const struct vcpu_regs *regs, const struct vcpu_sregs *sregs);
+		     const struct vcpu_regs *regs, const struct vcpu_sregs *sregs,
+		     bool irqchip);
 
 #endif /* MINIVM_RUN_FAKE_BOOT_H */

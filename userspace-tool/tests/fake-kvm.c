@@ -14,12 +14,14 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/kvm.h>
@@ -34,7 +36,12 @@ static struct kvm_regs regs;
 static struct kvm_sregs sregs;
 static struct kvm_run *run;
 static unsigned int nr_runs;
-static bool tss_set, identity_set, cpuid_set;
+static bool tss_set, identity_set, cpuid_set, irqchip;
+/* As in fake-minivm.c: pins as KVM_IRQ_LINE left them, and their 0->1 edges. */
+#define FAKE_KVM_PINS	24
+static atomic_int irq_level[FAKE_KVM_PINS];
+static atomic_uint irq_raises[FAKE_KVM_PINS];
+static atomic_int mp_state = KVM_MP_STATE_RUNNABLE;
 static uint32_t pending_in;	/* expected IN/MMIO read data, checked on the next RUN */
 static unsigned int pending_in_size;
 static uint8_t *pending_in_data;
@@ -134,8 +141,11 @@ static int sys_ioctl(unsigned long req, unsigned long arg)
 		if (arg == KVM_CAP_USER_MEMORY)
 			return is("nocap") ? 0 : 1;
 		if (arg == KVM_CAP_EXT_CPUID || arg == KVM_CAP_IMMEDIATE_EXIT ||
-		    arg == KVM_CAP_SET_TSS_ADDR || arg == KVM_CAP_SET_IDENTITY_MAP_ADDR)
+		    arg == KVM_CAP_SET_TSS_ADDR || arg == KVM_CAP_SET_IDENTITY_MAP_ADDR ||
+		    arg == KVM_CAP_TSC_DEADLINE_TIMER)
 			return 1;
+		if (arg == KVM_CAP_IRQCHIP)
+			return is("noirqchip") ? 0 : 1;
 		return 0;
 	case KVM_GET_VCPU_MMAP_SIZE:
 		return RUN_SIZE;
@@ -211,8 +221,83 @@ static void expect_read(uint8_t *data, unsigned int size, uint32_t val)
 	pending_in_size = size;
 }
 
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Scenario "pit", as in fake-minivm.c: a one-shot of 1 ms on channel 0
+ * gives exactly one IRQ 0 edge, through KVM_IRQ_LINE.
+ */
+static int pit_run(unsigned int step)
+{
+	static unsigned int base;
+	int64_t end;
+
+	switch (step) {
+	case 0:
+		set_io(KVM_EXIT_IO_OUT, 0x43, 1, 0x30);
+		return 0;
+	case 1:
+		base = atomic_load(&irq_raises[0]);
+		set_io(KVM_EXIT_IO_OUT, 0x40, 1, 0xa9);
+		return 0;
+	case 2:
+		set_io(KVM_EXIT_IO_OUT, 0x40, 1, 0x04);
+		return 0;
+	}
+	for (end = mono_ms() + 3000; atomic_load(&irq_raises[0]) <= base && mono_ms() < end; )
+		usleep(1000);
+	usleep(100000);
+	if (atomic_load(&irq_raises[0]) != base + 1)
+		complain("%u IRQ 0 edges from one one-shot count",
+			 atomic_load(&irq_raises[0]) - base);
+	set_io(KVM_EXIT_IO_OUT, 0xf4, 1, 0);	/* debug-exit: status 1 */
+	return 0;
+}
+
+/*
+ * Scenarios "halt-irqs-off" and "halt-irqs-on": the guest halts (with
+ * RFLAGS.IF clear, or set) and KVM's in-kernel APIC keeps it asleep in
+ * KVM_RUN until a signal: the I/O thread's kick. Halted with IF clear,
+ * the run is over (status 0); with IF set, the guest must be run on, and
+ * then ends through debug-exit (85).
+ */
+static int halt_run(unsigned int step, bool irqs_on)
+{
+	if (step == 0) {
+		regs.rflags = irqs_on ? 0x202 : 0x2;
+		atomic_store(&mp_state, KVM_MP_STATE_HALTED);
+		pause();
+		run->exit_reason = KVM_EXIT_INTR;
+		return fail(EINTR);
+	}
+	if (!irqs_on)
+		complain("RUN again, halted with interrupts disabled");
+	atomic_store(&mp_state, KVM_MP_STATE_RUNNABLE);
+	set_io(KVM_EXIT_IO_OUT, 0xf4, 1, 42);
+	return 0;
+}
+
 static int scenario_run(unsigned int step)
 {
+	if (is("pit"))
+		return pit_run(step);
+	if (is("halt-irqs-off") || is("halt-irqs-on"))
+		return halt_run(step, is("halt-irqs-on"));
+	if (is("reboot")) {
+		if (step) {
+			complain("RUN again after the reset");
+			run->exit_reason = KVM_EXIT_HLT;
+		} else {
+			set_io(KVM_EXIT_IO_OUT, 0x64, 1, 0xfe);
+		}
+		return 0;
+	}
 	if (is("io")) {
 		switch (step) {
 		case 0:
@@ -304,7 +389,7 @@ static void check_boot_state(void)
 		complain("RUN before KVM_SET_CPUID2");
 	kvm_regs_to_vcpu(&regs, &r);
 	kvm_sregs_to_vcpu(&sregs, &s);
-	fake_check_boot("fake-kvm", &guest, &r, &s);
+	fake_check_boot("fake-kvm", &guest, &r, &s, irqchip);
 }
 
 static int vcpu_run(void)
@@ -338,9 +423,18 @@ static int set_cpuid(const struct kvm_cpuid2 *c)
 		complain("KVM_SET_CPUID2 with %u entries, not the 100 supported", c->nent);
 		return fail(EINVAL);
 	}
-	for (i = 0; i < c->nent; i++)
-		if (c->entries[i].function == 1 && (c->entries[i].ebx >> 24))
-			complain("leaf 1 EBX has APIC ID %u, want 0", c->entries[i].ebx >> 24);
+	for (i = 0; i < c->nent; i++) {
+		const struct kvm_cpuid_entry2 *e = &c->entries[i];
+
+		if (e->function != 1)
+			continue;
+		if (e->ebx >> 24)
+			complain("leaf 1 EBX has APIC ID %u, want 0", e->ebx >> 24);
+		/* The TSC-deadline timer comes with the in-kernel APIC. */
+		if (!!(e->ecx & (1U << 24)) != irqchip)
+			complain("leaf 1 ECX 0x%x: TSC-deadline bit %s the irqchip",
+				 e->ecx, irqchip ? "missing with" : "set without");
+	}
 	cpuid_set = true;
 	return 0;
 }
@@ -361,6 +455,9 @@ static int vcpu_ioctl(unsigned long req, void *argp)
 	case KVM_GET_SREGS:
 		memcpy(argp, &sregs, sizeof(sregs));
 		return 0;
+	case KVM_GET_MP_STATE:
+		((struct kvm_mp_state *)argp)->mp_state = atomic_load(&mp_state);
+		return 0;
 	case KVM_SET_SREGS: {
 		const struct kvm_sregs *s = argp;
 		unsigned int i;
@@ -375,9 +472,35 @@ static int vcpu_ioctl(unsigned long req, void *argp)
 	return fail(ENOTTY);
 }
 
+static int irq_line(const struct kvm_irq_level *l)
+{
+	if (!irqchip) {
+		complain("KVM_IRQ_LINE without an irqchip");
+		return fail(ENXIO);
+	}
+	if (l->irq >= FAKE_KVM_PINS || l->level > 1) {
+		complain("KVM_IRQ_LINE irq %u level %u", l->irq, l->level);
+		return fail(EINVAL);
+	}
+	if (l->level && !atomic_exchange(&irq_level[l->irq], 1))
+		atomic_fetch_add(&irq_raises[l->irq], 1);
+	else if (!l->level)
+		atomic_store(&irq_level[l->irq], 0);
+	return 0;
+}
+
 static int vm_ioctl(unsigned long req, unsigned long arg)
 {
 	switch (req) {
+	case KVM_CREATE_IRQCHIP:
+		if (vcpu_fd >= 0 || irqchip) {
+			complain("KVM_CREATE_IRQCHIP %s", irqchip ? "twice" : "after a vCPU");
+			return fail(irqchip ? EEXIST : EINVAL);
+		}
+		irqchip = true;
+		return 0;
+	case KVM_IRQ_LINE:
+		return irq_line((void *)arg);
 	case KVM_SET_USER_MEMORY_REGION:
 		return set_memory((void *)arg);
 	case KVM_SET_TSS_ADDR:

@@ -14,12 +14,15 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/minivm.h>
@@ -37,6 +40,16 @@ static struct minivm_run *run;
 static unsigned int nr_runs;
 static uint32_t pending_in;	/* expected IN data, checked on the next RUN */
 static unsigned int pending_in_size;
+static bool pending_in_any;	/* any value will do: the scenario looks at it */
+static uint32_t last_in;	/* what the last IN completed with */
+static bool irqchip;
+/*
+ * The I/O APIC pins as MINIVM_IRQ_LINE last drove them, and how often
+ * each went from 0 to 1. minivm-run's I/O thread drives them while RUN
+ * waits here, so they are atomics.
+ */
+static atomic_int irq_level[MINIVM_IOAPIC_PINS];
+static atomic_uint irq_raises[MINIVM_IOAPIC_PINS];
 
 static _Alignas(4096) uint8_t run_page[4096];
 
@@ -117,6 +130,8 @@ static int sys_ioctl(unsigned long req, unsigned long arg)
 			return is("nolong") ? 0 : 1;
 		if (arg == MINIVM_CAP_IMMEDIATE_EXIT)
 			return 1;
+		if (arg == MINIVM_CAP_IRQCHIP)
+			return is("noirqchip") ? 0 : 1;
 		return 0;
 	case MINIVM_GET_VCPU_MMAP_SIZE:
 		return sizeof(run_page);
@@ -143,6 +158,39 @@ static int set_memory(const struct minivm_userspace_memory_region *r)
 			 (unsigned long long)r->memory_size);
 		return fail(EINVAL);
 	}
+	return 0;
+}
+
+/* api.rst 6.11: the errors the module gives, and a complaint: a VMM bug. */
+static int create_irqchip(unsigned long arg)
+{
+	if (arg || vcpu_fd >= 0) {
+		complain("MINIVM_CREATE_IRQCHIP with argument %lu, %s a vCPU", arg,
+			 vcpu_fd >= 0 ? "after" : "before");
+		return fail(EINVAL);
+	}
+	if (irqchip) {
+		complain("MINIVM_CREATE_IRQCHIP twice");
+		return fail(EEXIST);
+	}
+	irqchip = true;
+	return 0;
+}
+
+static int irq_line(const struct minivm_irq_level *l)
+{
+	if (!irqchip) {
+		complain("MINIVM_IRQ_LINE without an irqchip");
+		return fail(ENXIO);
+	}
+	if (l->irq >= MINIVM_IOAPIC_PINS || l->level > 1) {
+		complain("MINIVM_IRQ_LINE irq %u level %u", l->irq, l->level);
+		return fail(EINVAL);
+	}
+	if (l->level && !atomic_exchange(&irq_level[l->irq], 1))
+		atomic_fetch_add(&irq_raises[l->irq], 1);
+	else if (!l->level)
+		atomic_store(&irq_level[l->irq], 0);
 	return 0;
 }
 
@@ -221,9 +269,255 @@ static const struct io_step {
 	{ MINIVM_EXIT_IO_OUT, 0x80,   2, 0x1234 },
 };
 
+/* An IN whose value the scenario looks at itself (last_in). */
+static void set_in_any(uint16_t port, uint8_t size)
+{
+	set_in(port, size, 0);
+	pending_in_any = true;
+}
+
+static void set_out(uint16_t port, uint8_t val)
+{
+	set_io(MINIVM_EXIT_IO_OUT, port, 1, val);
+}
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/*
+ * The vCPU asleep in HLT until the I/O thread raises @irq (as the module
+ * sleeps until its I/O APIC has an interrupt): false after @ms.
+ */
+static bool wait_irq(unsigned int irq, unsigned int raises, int ms)
+{
+	int64_t end = mono_ms() + ms;
+
+	while (atomic_load(&irq_raises[irq]) < raises) {
+		if (mono_ms() > end)
+			return false;
+		usleep(1000);
+	}
+	return true;
+}
+
+/* $MINIVM_FAKE_TYPE written to fd $MINIVM_FAKE_INPUT_FD: a user typing. */
+static void type_input(void)
+{
+	const char *fd = getenv("MINIVM_FAKE_INPUT_FD");
+	const char *text = getenv("MINIVM_FAKE_TYPE");
+
+	if (fd && text && write(atoi(fd), text, strlen(text)) != (ssize_t)strlen(text))
+		complain("cannot type the input");
+}
+
+/*
+ * Scenario "console": a guest that runs COM1 with interrupts, as Linux's
+ * 8250 driver does: enable the receive interrupt and OUT2, sleep until
+ * IRQ 4, then read while LSR says data is ready, until it has
+ * $MINIVM_FAKE_RECV; IRQ 4 must be down once the FIFO is empty. What it
+ * gets is typed ($MINIVM_FAKE_TYPE) while it sleeps.
+ */
+static int console_run(unsigned int step)
+{
+	static const char *want;
+	static size_t got;
+	static bool reading_rbr;
+	static int64_t deadline;
+
+	if (step == 0) {
+		want = getenv("MINIVM_FAKE_RECV");
+		if (!want)
+			want = "";
+		set_out(0x3f9, 0x01);		/* IER: received data */
+		return 0;
+	}
+	if (step == 1) {
+		set_out(0x3fc, 0x08);		/* MCR: OUT2 */
+		return 0;
+	}
+	if (step == 2) {
+		type_input();
+		if (*want && !wait_irq(4, 1, 5000))
+			complain("no IRQ 4 for the input");
+		deadline = mono_ms() + 5000;
+		set_in_any(0x3fd, 1);
+		return 0;
+	}
+	/* From here on, alternate LSR and RBR reads. */
+	if (reading_rbr) {
+		reading_rbr = false;
+		if (got < strlen(want) && (uint8_t)want[got] != (uint8_t)last_in)
+			complain("COM1 received 0x%02x, want 0x%02x at byte %zu",
+				 last_in, (uint8_t)want[got], got);
+		got++;
+		set_in_any(0x3fd, 1);
+		return 0;
+	}
+	if (last_in & 0x01) {			/* LSR.DR */
+		if (got >= strlen(want))
+			complain("COM1 has more than the %zu bytes typed", got);
+		reading_rbr = true;
+		set_in_any(0x3f8, 1);
+		return 0;
+	}
+	if (got < strlen(want)) {
+		/* More is on its way from the I/O thread: poll LSR again. */
+		if (mono_ms() > deadline) {
+			complain("COM1 received %zu of %zu bytes", got, strlen(want));
+			run->exit_reason = MINIVM_EXIT_HLT;
+			return 0;
+		}
+		usleep(1000);
+		set_in_any(0x3fd, 1);
+		return 0;
+	}
+	if (atomic_load(&irq_level[4]))
+		complain("IRQ 4 still up with the receive FIFO empty");
+	run->exit_reason = MINIVM_EXIT_HLT;
+	return 0;
+}
+
+/*
+ * Scenario "pit": channel 0 in mode 0 (one shot) with a count of 1193,
+ * 1 ms: exactly one IRQ 0 edge comes, from the I/O thread's timer.
+ */
+static int pit_run(unsigned int step)
+{
+	static unsigned int base;
+
+	switch (step) {
+	case 0:
+		set_out(0x43, 0x30);		/* channel 0, LSB then MSB, mode 0 */
+		return 0;
+	case 1:
+		/* From the control word on, OUT0 is low until the count runs out. */
+		base = atomic_load(&irq_raises[0]);
+		set_out(0x40, 0xa9);
+		return 0;
+	case 2:
+		set_out(0x40, 0x04);
+		return 0;
+	}
+	if (!wait_irq(0, base + 1, 3000))
+		complain("no IRQ 0 edge from the PIT's one-shot");
+	usleep(100000);
+	if (atomic_load(&irq_raises[0]) != base + 1)
+		complain("%u IRQ 0 edges from one one-shot count",
+			 atomic_load(&irq_raises[0]) - base);
+	run->exit_reason = MINIVM_EXIT_HLT;
+	return 0;
+}
+
+/*
+ * Scenario "rtc": the update-ended interrupt on, IRQ 8 within a second or
+ * so (the I/O thread's realtime timer), register C reads UF and IRQF and
+ * takes IRQ 8 down.
+ */
+static int rtc_run(unsigned int step)
+{
+	switch (step) {
+	case 0:
+		set_out(0x70, 0x0b);
+		return 0;
+	case 1:
+		set_out(0x71, 0x12);		/* register B: UIE, 24 hours, BCD */
+		return 0;
+	case 2:
+		if (!wait_irq(8, 1, 3000))
+			complain("no IRQ 8 for the RTC's update interrupt");
+		set_out(0x70, 0x0c);
+		return 0;
+	case 3:
+		set_in_any(0x71, 1);
+		return 0;
+	}
+	/* IRQF and UF; PF too, which register A's rate sets whether enabled or not. */
+	if ((last_in & 0xb0) != 0x90)
+		complain("register C reads 0x%02x, want IRQF | UF", last_in);
+	if (atomic_load(&irq_level[8]))
+		complain("IRQ 8 still up after register C was read");
+	run->exit_reason = MINIVM_EXIT_HLT;
+	return 0;
+}
+
+/*
+ * Scenario "quit": stdin is a terminal in raw mode; the user types
+ * $MINIVM_FAKE_TYPE (Ctrl-A x, say) while the guest runs, which must
+ * stop RUN as a SIGINT does.
+ */
+static int quit_run(unsigned int step)
+{
+	sigset_t sigint, old;
+	struct termios t;
+
+	/* The SIGINT may come before we sleep: hold it until sigsuspend(). */
+	sigemptyset(&sigint);
+	sigaddset(&sigint, SIGINT);
+	sigprocmask(SIG_BLOCK, &sigint, &old);
+	if (step == 0) {
+		if (tcgetattr(STDIN_FILENO, &t))
+			complain("stdin is not a terminal");
+		else if (t.c_lflag & (ICANON | ECHO | ISIG) || t.c_iflag & ICRNL)
+			complain("stdin is not in raw mode: lflag 0x%x iflag 0x%x",
+				 t.c_lflag, t.c_iflag);
+		type_input();
+	}
+	/* Asleep in the guest until a signal, as in "spin". */
+	sigsuspend(&old);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	run->exit_reason = MINIVM_EXIT_INTR;
+	return fail(EINTR);
+}
+
 /* Fills the run area for RUN number @step of the scenario. */
 static int scenario_run(unsigned int step)
 {
+	if (is("console"))
+		return console_run(step);
+	if (is("pit"))
+		return pit_run(step);
+	if (is("rtc"))
+		return rtc_run(step);
+	if (is("quit"))
+		return quit_run(step);
+	if (is("reboot")) {
+		if (step == 0) {
+			set_out(0x64, 0xfe);	/* i8042: pulse the reset line */
+		} else {
+			complain("RUN again after the reset");
+			run->exit_reason = MINIVM_EXIT_HLT;
+		}
+		return 0;
+	}
+	if (is("unclaimed")) {
+		/* A kernel's probes: a PIC and port 0x80 (claimed), COM2 (not). */
+		static const struct io_step steps[] = {
+			{ MINIVM_EXIT_IO_OUT, 0xa1, 1, 0xff },
+			{ MINIVM_EXIT_IO_OUT, 0x21, 1, 0xfb },
+			{ MINIVM_EXIT_IO_IN,  0x21, 1, 0xff },
+			{ MINIVM_EXIT_IO_OUT, 0x80, 1, 0x00 },
+			{ MINIVM_EXIT_IO_IN,  0x2f9, 1, 0xff },
+			{ MINIVM_EXIT_IO_OUT, 0x2fb, 1, 0x03 },
+			{ MINIVM_EXIT_IO_IN,  0x70, 1, 0xff },
+		};
+
+		if (step < ARRAY_SIZE(steps)) {
+			const struct io_step *io = &steps[step];
+
+			if (io->dir == MINIVM_EXIT_IO_IN)
+				set_in(io->port, io->size, io->val);
+			else
+				set_io(MINIVM_EXIT_IO_OUT, io->port, io->size, io->val);
+			return 0;
+		}
+		run->exit_reason = MINIVM_EXIT_HLT;
+		return 0;
+	}
 	if (is("io")) {
 		if (step < ARRAY_SIZE(io_steps)) {
 			const struct io_step *io = &io_steps[step];
@@ -322,16 +616,18 @@ static int vcpu_run(void)
 
 		minivm_regs_to_vcpu(&regs, &r);
 		minivm_sregs_to_vcpu(&sregs, &s);
-		fake_check_boot("fake-minivm", &guest, &r, &s);
+		fake_check_boot("fake-minivm", &guest, &r, &s, irqchip);
 	}
 	if (pending_in_size) {
 		uint32_t got = 0;
 
 		memcpy(&got, run_page + DATA_OFF, pending_in_size);
-		if (got != pending_in)
+		if (got != pending_in && !pending_in_any)
 			complain("IN port 0x%x completed with 0x%x, want 0x%x",
 				 run->io.port, got, pending_in);
+		last_in = got;
 		pending_in_size = 0;
+		pending_in_any = false;
 	}
 	return scenario_run(nr_runs++);
 }
@@ -391,6 +687,10 @@ int __wrap_ioctl(int fd, unsigned long req, ...)
 		}
 		if (req == MINIVM_CHECK_EXTENSION)
 			return sys_ioctl(req, arg);
+		if (req == MINIVM_CREATE_IRQCHIP)
+			return create_irqchip(arg);
+		if (req == MINIVM_IRQ_LINE)
+			return irq_line((void *)arg);
 		return fail(ENOTTY);
 	}
 	if (fd == vcpu_fd)

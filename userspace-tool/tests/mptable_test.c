@@ -78,8 +78,8 @@ static void mp_table_one_cpu(void)
 	CHECK(!memcmp(p + 2, "ISA   ", 6));
 	p += 8;
 	CHECK_INT(p[0], MP_IOAPIC);
-	CHECK_INT(p[1], 1);			/* = number of vCPUs */
-	CHECK_HEX(p[2], 0x11);
+	CHECK_INT(p[1], 0);			/* the I/O APIC's ID at reset */
+	CHECK_HEX(p[2], 0x20);			/* minivm's version */
 	CHECK_INT(p[3], 1);
 	CHECK_HEX(get_le32(p + 4), 0xfec00000);
 	p += 8;
@@ -89,7 +89,7 @@ static void mp_table_one_cpu(void)
 		CHECK_INT(get_le16(p + 2), 0);
 		CHECK_INT(p[4], 0);
 		CHECK_INT(p[5], i);
-		CHECK_INT(p[6], 1);
+		CHECK_INT(p[6], 0);		/* to I/O APIC 0 */
 		CHECK_INT(p[7], i);
 	}
 	CHECK_INT(p[0], MP_LINTSRC);
@@ -118,14 +118,14 @@ static void mp_table_many_cpus(void)
 		CHECK_INT(p[1], i);
 		CHECK_HEX(p[3], i ? MP_CPU_ENABLED : MP_CPU_ENABLED | MP_CPU_BSP);
 	}
-	CHECK_INT(p[8 + 1], 16);		/* the I/O APIC's ID */
+	CHECK_INT(p[8 + 1], 0);			/* the I/O APIC's ID, whatever the CPUs */
 
 	/* The most that fit in the EBDA's KiB. */
 	CHECK_INT(mptable_write(&gm, 40, &info, err, sizeof(err)), 0);
 	CHECK_INT(mptable_write(&gm, 41, &info, err, sizeof(err)), -22);
 	CHECK_STR(err, "the MP table for 41 vCPUs (1024 bytes) does not fit in the 1 KiB EBDA");
 	CHECK_INT(mptable_write(&gm, 0, &info, err, sizeof(err)), -22);
-	CHECK_STR(err, "an MP table for 0 vCPUs: 1 to 254 are possible");
+	CHECK_STR(err, "an MP table for 0 vCPUs: 1 to 255 are possible");
 }
 
 static void mp_table_no_room(void)

@@ -118,6 +118,22 @@ static void options_verbose(void)
 	CHECK(!opts.verbose);
 }
 
+static void options_debug_io(void)
+{
+	CHECK_INT(parse("minivm-run", "g.bin", NULL), OPTIONS_RUN);
+	CHECK(!opts.debug_io);
+	CHECK_INT(parse("minivm-run", "--debug-io", "--kernel", "bz", NULL), OPTIONS_RUN);
+	CHECK(opts.debug_io);
+	CHECK(!opts.verbose);
+	CHECK_INT(parse("minivm-run", "--debug-io", "g.bin", NULL), OPTIONS_RUN);
+	CHECK(opts.debug_io);
+	CHECK_INT(parse("minivm-run", "--debug-io=1", "g.bin", NULL), OPTIONS_ERROR);
+	CHECK_STR(err, "option '--debug-io' takes no argument (see --help)");
+	CHECK_CONTAINS(options_usage, "--debug-io");
+	CHECK_CONTAINS(options_usage, "Ctrl-A x");
+	CHECK_CONTAINS(options_usage, "  2           the guest reset the machine");
+}
+
 static void options_arguments(void)
 {
 	CHECK_INT(parse("minivm-run", NULL), OPTIONS_ERROR);
@@ -201,6 +217,7 @@ const struct test options_tests[] = {
 	{ "options: bad or missing -m values", options_bad_memory },
 	{ "options: --help and --version", options_help_version },
 	{ "options: -v/--verbose", options_verbose },
+	{ "options: --debug-io, and the help text on the console and statuses", options_debug_io },
 	{ "options: missing and extra arguments", options_arguments },
 	{ "options: --kernel, --initrd, --append, their -m default and limit", options_kernel },
 	{ "options: --kernel with a flat binary, --initrd alone, missing arguments", options_kernel_errors },

@@ -7,11 +7,14 @@
  * without VMX. The real module is exercised by tests/minivm-run.sh in the
  * emulated VMX machine.
  */
+#define _GNU_SOURCE	/* posix_openpt() and friends */
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "boot/le.h"
@@ -27,6 +30,8 @@ struct result {
 };
 
 static struct result res;
+/* The child's stdin for the next run_prog(): this fd, or /dev/null if -1. */
+static int child_stdin = -1;
 
 static void slurp(int fd, char *buf, size_t len)
 {
@@ -84,9 +89,20 @@ static void run_prog(const char *prog, const char *scenario, const char *image, 
 		setenv("MINIVM_FAKE", scenario, 1);
 		if (image)
 			setenv("MINIVM_FAKE_IMAGE", image, 1);
+		if (child_stdin >= 0) {
+			dup2(child_stdin, 0);
+		} else {
+			/* Never the terminal the tests run on: raw mode would be ours. */
+			int null = open("/dev/null", O_RDONLY);
+
+			dup2(null, 0);
+		}
 		dup2(out, 1);
 		dup2(err, 2);
 		signal(SIGTERM, SIG_DFL);
+		signal(SIGINT, SIG_DFL);
+		/* A scenario that hangs fails (SIGALRM) instead of the whole run. */
+		alarm(60);
 		execv(path, argv);
 		_exit(127);
 	}
@@ -490,6 +506,42 @@ static void vmm_kernel_linux(void)
 	remove_kernel_files();
 }
 
+/*
+ * A kernel gets the in-kernel irqchip, created before the vCPU (the fakes
+ * check the order and that a flat binary gets none), and a driver without
+ * one is refused before anything runs.
+ */
+static void vmm_kernel_irqchip(void)
+{
+	make_kernel_files();
+	expect_nothing();
+	run_prog("fake", "noirqchip", NULL, "--kernel", bzimage_path, NULL);
+	CHECK_INT(res.status, 71);
+	CHECK_ONE_ERROR_LINE("the minivm module has no in-kernel interrupt controller (no MINIVM_CAP_IRQCHIP)");
+	run_prog("fake-kvm", "noirqchip", NULL, "--accel", "kvm", "--kernel", bzimage_path, NULL);
+	CHECK_INT(res.status, 71);
+	CHECK_ONE_ERROR_LINE("KVM lacks KVM_CAP_IRQCHIP");
+
+	/* A flat binary does not ask for one. */
+	run_prog("fake", "noirqchip", guest("hello.bin"), guest("hello.bin"), NULL);
+	CHECK_INT(res.status, 0);
+	CHECK_STR(res.err, "");
+	run_prog("fake-kvm", "noirqchip", guest("hello.bin"), "--accel", "kvm",
+		 guest("hello.bin"), NULL);
+	CHECK_INT(res.status, 0);
+	CHECK_STR(res.err, "");
+
+	/* With one, on both, and the TSC-deadline bit on KVM (fake-kvm checks). */
+	expect_boot("linux", "", 0x100200, NULL, 0);
+	run_prog("fake", "", NULL, "--kernel", bzimage_path, NULL);
+	CHECK_INT(res.status, 0);
+	CHECK_STR(res.err, "");
+	run_prog("fake-kvm", "", NULL, "--accel", "kvm", "--kernel", bzimage_path, NULL);
+	CHECK_INT(res.status, 0);
+	CHECK_STR(res.err, "");
+	remove_kernel_files();
+}
+
 static void vmm_kernel_errors(void)
 {
 	char bad[] = "/tmp/minivm-run-badmb-XXXXXX";
@@ -549,6 +601,205 @@ static void vmm_kernel_errors(void)
 	remove_kernel_files();
 }
 
+/* The test bzImage, with the fakes' boot checks, for the device scenarios. */
+static void kernel_begin(void)
+{
+	make_kernel_files();
+	expect_boot("linux", "", 0x100200, NULL, 0);
+}
+
+/*
+ * The devices a kernel gets, through the fake module's exits: the i8042
+ * reset, the PIT's and the RTC's interrupts from the I/O thread's timers.
+ */
+static void vmm_kernel_devices(void)
+{
+	kernel_begin();
+	run_prog("fake", "reboot", NULL, "--kernel", bzimage_path, NULL);
+	CHECK_INT(res.status, 2);
+	CHECK_STR(res.err, "");
+	run_prog("fake-kvm", "reboot", NULL, "--accel", "kvm", "--kernel", bzimage_path, NULL);
+	CHECK_INT(res.status, 2);
+	CHECK_STR(res.err, "");
+
+	run_prog("fake", "pit", NULL, "--kernel", bzimage_path, NULL);
+	CHECK_INT(res.status, 0);
+	CHECK_STR(res.err, "");
+	run_prog("fake-kvm", "pit", NULL, "--accel", "kvm", "--kernel", bzimage_path, NULL);
+	CHECK_INT(res.status, 1);
+	CHECK_STR(res.err, "");
+
+	run_prog("fake", "rtc", NULL, "--kernel", bzimage_path, NULL);
+	CHECK_INT(res.status, 0);
+	CHECK_STR(res.err, "");
+
+	/* A flat binary has no i8042: 0xfe to port 0x64 goes nowhere. */
+	expect_nothing();
+	run_prog("fake", "reboot", guest("hello.bin"), guest("hello.bin"), NULL);
+	CHECK_INT(res.status, 0);
+	CHECK_CONTAINS(res.err, "fake-minivm: RUN again after the reset");
+	remove_kernel_files();
+}
+
+/*
+ * KVM keeps a vCPU halted with interrupts off inside KVM_RUN: the I/O
+ * thread's kick and KVM_GET_MP_STATE end the run as minivm's HLT exit
+ * does; halted with interrupts on, the guest runs on.
+ */
+static void vmm_kvm_halt(void)
+{
+	kernel_begin();
+	run_prog("fake-kvm", "halt-irqs-off", NULL, "-v", "--accel", "kvm",
+		 "--kernel", bzimage_path, NULL);
+	CHECK_INT(res.status, 0);
+	CHECK_CONTAINS(res.err, "minivm-run: the vCPU is halted with interrupts disabled\n");
+	CHECK_CONTAINS(res.err, "minivm-run: exit HLT\n");
+	CHECK(!strstr(res.err, "fake-"));
+	run_prog("fake-kvm", "halt-irqs-on", NULL, "--accel", "kvm", "--kernel", bzimage_path, NULL);
+	CHECK_INT(res.status, 85);
+	CHECK_STR(res.err, "");
+	remove_kernel_files();
+}
+
+/* --debug-io: a line for each unclaimed access, the numbers at the end. */
+static void vmm_debug_io(void)
+{
+	run_prog("fake", "io", NULL, "--debug-io", guest("hello.bin"), NULL);
+	CHECK_INT(res.status, 0);
+	CHECK_STR(res.out, "ok\n");
+	CHECK_STR(res.err,
+		  "minivm-run: debug-io: unclaimed in port 0x4000 size 4 data 0xffffffff\n"
+		  "minivm-run: debug-io: unclaimed out port 0x0080 size 2 data 0x1234\n"
+		  "minivm-run: debug-io: unclaimed accesses: 1 port read, 1 port write, 0 MMIO reads, 0 MMIO writes\n");
+
+	run_prog("fake-kvm", "io", NULL, "--debug-io", "--accel", "kvm", guest("hello.bin"), NULL);
+	CHECK_INT(res.status, 0);
+	CHECK_STR(res.err,
+		  "minivm-run: debug-io: unclaimed MMIO read 0xfed00000 size 4 data 0xffffffff\n"
+		  "minivm-run: debug-io: unclaimed accesses: 0 port reads, 0 port writes, 1 MMIO read, 0 MMIO writes\n");
+
+	/* A kernel's PIC probe, port 0x80 and the RTC are claimed; COM2 is not. */
+	kernel_begin();
+	run_prog("fake", "unclaimed", NULL, "--debug-io", "--kernel", bzimage_path, NULL);
+	CHECK_INT(res.status, 0);
+	CHECK_STR(res.err,
+		  "minivm-run: debug-io: unclaimed in port 0x02f9 size 1 data 0xff\n"
+		  "minivm-run: debug-io: unclaimed out port 0x02fb size 1 data 0x03\n"
+		  "minivm-run: debug-io: unclaimed accesses: 1 port read, 1 port write, 0 MMIO reads, 0 MMIO writes\n");
+	run_prog("fake", "unclaimed", NULL, "--kernel", bzimage_path, NULL);
+	CHECK_INT(res.status, 0);
+	CHECK_STR(res.err, "");
+	remove_kernel_files();
+}
+
+static int open_pty(int *slave)
+{
+	int master = posix_openpt(O_RDWR | O_NOCTTY);
+
+	*slave = -1;
+	if (master < 0 || grantpt(master) || unlockpt(master) ||
+	    (*slave = open(ptsname(master), O_RDWR | O_NOCTTY)) < 0) {
+		check_failed(__FILE__, __LINE__, "cannot open a pseudo-terminal");
+		if (master >= 0)
+			close(master);
+		return -1;
+	}
+	return master;
+}
+
+/*
+ * Run scenario @scenario on the test kernel with stdin a pipe (@pty
+ * false) or a pseudo-terminal, into which the fake types @type while the
+ * guest sleeps in HLT. Leaves the terminal's settings before and after in
+ * @before and @after.
+ */
+static void run_typing(const char *scenario, bool pty, const char *type,
+		       const char *recv, struct termios *before,
+		       struct termios *after)
+{
+	int in = -1, typer = -1, p[2];
+	char fd[16];
+
+	if (pty) {
+		typer = open_pty(&in);
+		if (typer < 0)
+			return;
+		tcgetattr(in, before);
+	} else if (pipe(p)) {
+		check_failed(__FILE__, __LINE__, "pipe failed");
+		return;
+	} else {
+		in = p[0];
+		typer = p[1];
+	}
+	snprintf(fd, sizeof(fd), "%d", typer);
+	setenv("MINIVM_FAKE_INPUT_FD", fd, 1);
+	setenv("MINIVM_FAKE_TYPE", type, 1);
+	setenv("MINIVM_FAKE_RECV", recv, 1);
+	child_stdin = in;
+	run_prog("fake", scenario, NULL, "--kernel", bzimage_path, NULL);
+	child_stdin = -1;
+	if (pty)
+		tcgetattr(in, after);
+	unsetenv("MINIVM_FAKE_INPUT_FD");
+	unsetenv("MINIVM_FAKE_TYPE");
+	unsetenv("MINIVM_FAKE_RECV");
+	close(in);
+	close(typer);
+}
+
+static bool same_termios(const struct termios *a, const struct termios *b)
+{
+	return a->c_iflag == b->c_iflag && a->c_oflag == b->c_oflag &&
+	       a->c_cflag == b->c_cflag && a->c_lflag == b->c_lflag &&
+	       !memcmp(a->c_cc, b->c_cc, sizeof(a->c_cc));
+}
+
+/*
+ * Host input reaches COM1 with IRQ 4, from the I/O thread: from a pipe
+ * byte for byte, more than the FIFO holds too; from a terminal through
+ * the Ctrl-A escape, whose settings come back when the run ends.
+ */
+static void vmm_kernel_console(void)
+{
+	static const char many[] = "0123456789abcdefghijklmnopqrstuvwxyz!?";
+	struct termios before, after;
+
+	kernel_begin();
+	run_typing("console", false, "hi", "hi", &before, &after);
+	CHECK_INT(res.status, 0);
+	CHECK_STR(res.err, "");
+	run_typing("console", false, many, many, &before, &after);
+	CHECK_INT(res.status, 0);
+	CHECK_STR(res.err, "");
+	run_typing("console", false, "a\001\001b\001x", "a\001\001b\001x", &before, &after);
+	CHECK_INT(res.status, 0);
+	CHECK_STR(res.err, "");
+
+	memset(&after, 0, sizeof(after));
+	run_typing("console", true, "a\001\001b\001zc", "a\001bc", &before, &after);
+	CHECK_INT(res.status, 0);
+	CHECK_STR(res.err, "");
+	CHECK(same_termios(&before, &after));
+	remove_kernel_files();
+}
+
+/* Ctrl-A h prints the help, Ctrl-A x stops the guest as SIGINT would. */
+static void vmm_console_quit(void)
+{
+	struct termios before, after;
+
+	kernel_begin();
+	memset(&after, 0, sizeof(after));
+	run_typing("quit", true, "\001h\001x", "", &before, &after);
+	CHECK_INT(res.signal, SIGINT);
+	CHECK_CONTAINS(res.err, "C-a x    quit minivm-run");
+	CHECK(!strstr(res.err, "fake-"));
+	CHECK(same_termios(&before, &after));
+	CHECK(after.c_lflag & ICANON);
+	remove_kernel_files();
+}
+
 static void vmm_run_failures(void)
 {
 	run_prog("fake", "eio", NULL, guest("hello.bin"), NULL);
@@ -577,5 +828,11 @@ const struct test vmm_tests[] = {
 	{ "vmm: --kernel Multiboot: state, info, module, 4G (fake module and KVM)", vmm_kernel_multiboot },
 	{ "vmm: --kernel bzImage: boot_params, initrd, long mode, 5G (fakes)", vmm_kernel_linux },
 	{ "vmm: --kernel errors: 66 unreadable, 65 not bootable or too big, 64", vmm_kernel_errors },
+	{ "vmm: --kernel gets the in-kernel irqchip, a flat binary none; 71 without (fakes)", vmm_kernel_irqchip },
+	{ "vmm: --kernel devices: i8042 reset 2, PIT and RTC IRQs from the I/O thread (fakes)", vmm_kernel_devices },
+	{ "vmm: --accel kvm: halted with interrupts off ends the run, with them on not", vmm_kvm_halt },
+	{ "vmm: --debug-io logs unclaimed ports and MMIO, and counts them (fakes)", vmm_debug_io },
+	{ "vmm: --kernel: stdin to COM1 with IRQ 4, pipe and terminal (fake module)", vmm_kernel_console },
+	{ "vmm: Ctrl-A h, Ctrl-A x quits as SIGINT, terminal restored (fake module)", vmm_console_quit },
 	{ NULL, NULL },
 };
