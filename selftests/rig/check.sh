@@ -10,8 +10,9 @@
 #   3. the host unit tests (make unit), the style gates
 #      (scripts/style-check.sh) and the packaging checks
 #      (selftests/packaging/packaging_test.sh)
-#   4. the VMX tier (Bochs, or QEMU+KVM with nested VMX) and the no-VMX tier
-#      (QEMU TCG), see run-tier.sh
+#   4. the VMX tier (Bochs, or QEMU+KVM with nested VMX), the no-VMX tier
+#      (QEMU TCG) and the linux tier (the VMX machine boots its own kernel
+#      nested under minivm-run, on minivm and on KVM), see run-tier.sh
 # Ends with one line "N passed, N failed[, N skipped]" over all of it and
 # exits non-zero on any failure. MINIVM_RIG_KERNEL=stock|minimal picks the
 # guests' kernel (`make check` forces stock, `make check-fast` minimal).
@@ -150,7 +151,7 @@ host_tap "packaging" "$log" "${PIPESTATUS[0]}"
 echo "packaging took $(( $(now) - t0 )) s"
 
 export RIG_COUNTS=$RIG_OUT/counts
-for tier in vmx novmx; do
+for tier in vmx novmx linux; do
 	section "tier $tier ($kernel kernel)"
 	: >"$RIG_COUNTS"
 	t0=$(now)

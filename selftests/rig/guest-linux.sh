@@ -81,14 +81,14 @@ check kvm
 
 # Both guests see the same kernel, CPU model and count, the same devices.
 same=0
-for k in uname cpus model flag-hypervisor flag-apic; do
+for k in uname cpus flag-hypervisor flag-apic; do
 	a=$(value "$k" /tmp/l2-minivm.log) b=$(value "$k" /tmp/l2-kvm.log)
 	if [ -z "$a" ] || [ "$a" != "$b" ]; then
 		echo "# $k differs: minivm '$a', kvm '$b'"
 		same=1
 	fi
 done
-ok $same "minivm and kvm: the nested guest sees the same kernel, CPU model and count, hypervisor and APIC flags"
+ok $same "minivm and kvm: the nested guest sees the same kernel, CPU count, hypervisor and APIC flags"
 mi=$(value uptime-at-init /tmp/l2-minivm.log)
 ki=$(value uptime-at-init /tmp/l2-kvm.log)
 echo "# boot to init, nested guest time: minivm $mi s, kvm $ki s; whole run, this machine's time: minivm $mv_secs s, kvm $kvm_secs s"

@@ -273,8 +273,15 @@ void kvm_cpuid_set_apic_id(struct kvm_cpuid2 *cpuid, uint32_t apic_id)
 	for (i = 0; i < cpuid->nent; i++) {
 		struct kvm_cpuid_entry2 *e = &cpuid->entries[i];
 
-		if (e->function == 1)
+		if (e->function == 1) {
 			e->ebx = (e->ebx & 0x00ffffff) | (apic_id << 24);
+			/*
+			 * KVM's supported table leaves the hypervisor bit to
+			 * the VMM (QEMU sets it): set it, as minivm does, so
+			 * a guest knows it is one on either accelerator.
+			 */
+			e->ecx |= 1U << 31;
+		}
 		else if (e->function == 0xb || e->function == 0x1f)
 			e->edx = apic_id;
 	}
