@@ -34,18 +34,16 @@ struct idt_gate {
 	uint8_t zero;
 	uint8_t type;		/* 0x8e: present, ring 0, 32-bit interrupt gate */
 	uint16_t offset_hi;
-} __attribute__((packed));
+} __packed;
 
-static struct idt_gate idt[256] __attribute__((aligned(8)));
+static struct idt_gate idt[256] __aligned(8);
+/*
+ * Written by the interrupt handler, read by the loops that wait for it:
+ * volatile is what a freestanding kernel without READ_ONCE() has.
+ */
 static volatile uint32_t ticks;
 static volatile char line[64];
 static volatile uint32_t line_len;
-
-/* entry.S: save the registers, call irq_handle(vector), iret. */
-void irq_stub_timer(void);
-void irq_stub_uart(void);
-void irq_stub_spurious(void);
-void irq_handle(uint32_t vector);
 
 static void write32(uint32_t addr, uint32_t val)
 {
@@ -68,7 +66,7 @@ static void irq_init(void)
 	struct {
 		uint16_t limit;
 		uint32_t base;
-	} __attribute__((packed)) idtr = { sizeof(idt) - 1, (uint32_t)idt };
+	} __packed idtr = { sizeof(idt) - 1, (uint32_t)idt };
 	unsigned int v;
 
 	/* Anything unexpected is taken as spurious: no EOI, just iret. */

@@ -5,6 +5,11 @@
 
 #include <stdint.h>
 
+/* The kernel's spellings, as ../../compiler.h has them for the tool. */
+#define __packed	__attribute__((packed))
+#define __aligned(n)	__attribute__((aligned(n)))
+#define __noreturn	__attribute__((noreturn))
+
 #define COM1		0x3f8
 #define COM1_IER	(COM1 + 1)
 #define COM1_MCR	(COM1 + 4)
@@ -39,10 +44,16 @@ static inline uint8_t inb(uint16_t port)
 void putc(char c);
 void puts(const char *s);
 void put_dec(uint32_t v);
-void finish(enum check result) __attribute__((noreturn));
+void finish(enum check result) __noreturn;
 
 /* irq.c: IRQs through the I/O APIC and the local APIC. */
 void timer_test(unsigned int ticks);
 void echo_test(void);
+void irq_handle(uint32_t vector);
+
+/* entry.S: save the registers, call irq_handle(vector), iret. */
+void irq_stub_timer(void);
+void irq_stub_uart(void);
+void irq_stub_spurious(void);
 
 #endif /* MB_GUEST_H */
