@@ -30,8 +30,20 @@ else
 fi
 
 # run ARG...: run minivm-run; $st, $T/out and $T/err hold what it did.
+# stdin is /dev/null: no guest here reads input, and a kernel would put a
+# terminal on stdin (the rig's console) in raw mode, which a SIGKILL from
+# $limit would leave behind.
 run() {
-	$limit "$RUN" "$@" >"$T/out" 2>"$T/err"
+	$limit "$RUN" "$@" </dev/null >"$T/out" 2>"$T/err"
+	st=$?
+	[ "$st" = 137 ] && why="$why killed after ${LIMIT} s;"
+}
+
+# run_input TEXT ARG...: run, with TEXT (printf %b escapes) on stdin.
+run_input() {
+	printf '%b' "$1" >"$T/in"
+	shift
+	$limit "$RUN" "$@" <"$T/in" >"$T/out" 2>"$T/err"
 	st=$?
 	[ "$st" = 137 ] && why="$why killed after ${LIMIT} s;"
 }
@@ -258,6 +270,38 @@ t_multiboot_initrd() {
 	result "--initrd becomes the Multiboot module; -m defaults to 256M with --kernel"
 }
 
+# What a kernel gets, with the test kernel's command-line words
+# (guests/multiboot/hello.c): the PIT's IRQ 0 through the in-kernel I/O APIC
+# from the I/O thread's timer, COM1's IRQ 4 for bytes from stdin, the
+# i8042's reset (status 2), and HLT with interrupts off (status 0).
+t_kernel_timer() {
+	run --kernel "$GUESTS/multiboot-hello.elf" --append "timer"
+	expect_status 1
+	expect_out "${MB_GREETING}mem_upper: 261120 KiB\ncmdline: timer\ntimer: 10 ticks\n"
+	expect_no_err
+	result "--kernel: PIT IRQ 0 through the I/O APIC wakes a HLT, 10 ticks at 100 Hz"
+}
+
+t_kernel_echo() {
+	run_input 'hello from stdin\n' --kernel "$GUESTS/multiboot-hello.elf" --append "echo"
+	expect_status 1
+	expect_out "${MB_GREETING}mem_upper: 261120 KiB\ncmdline: echo\necho: hello from stdin\n"
+	expect_no_err
+	result "--kernel: stdin reaches COM1 with its receive interrupt (IRQ 4)"
+}
+
+t_kernel_reboot_halt() {
+	run --kernel "$GUESTS/multiboot-hello.elf" --append "reboot"
+	expect_status 2
+	expect_out "${MB_GREETING}mem_upper: 261120 KiB\ncmdline: reboot\n"
+	expect_no_err
+	run --kernel "$GUESTS/multiboot-hello.elf" --append "halt"
+	expect_status 0
+	expect_out "${MB_GREETING}mem_upper: 261120 KiB\ncmdline: halt\n"
+	expect_no_err
+	result "--kernel: i8042 reset ends the run with 2, cli; hlt with 0"
+}
+
 t_kernel_errors() {
 	run --kernel "$GUESTS/hello.bin"
 	expect_status 65
@@ -306,7 +350,8 @@ t_sigterm() {
 TESTS="t_hello t_hello_min_mem t_hello_big_mem t_verbose t_debug_exit
 t_io_check t_triple_fault t_string_io t_emulation_error t_image_fits t_image_too_big
 t_empty_image t_missing_file t_unreadable_file t_bad_size t_usage t_help
-t_version t_multiboot t_multiboot_initrd t_kernel_errors t_sigterm"
+t_version t_multiboot t_multiboot_initrd t_kernel_timer t_kernel_echo
+t_kernel_reboot_halt t_kernel_errors t_sigterm"
 
 echo "TAP version 13"
 echo "# minivm-run: $RUN, guests: $GUESTS"

@@ -25,6 +25,29 @@ _start:
 1:	hlt				/* mb_main ends the run; just in case */
 	jmp	1b
 
+/*
+ * Interrupt entries (irq.c): the C handler gets the vector and does the
+ * EOI; a spurious or unexpected vector gets neither.
+ */
+	.macro	irq_stub name, vector
+	.globl	\name
+\name:
+	pusha
+	cld
+	push	$\vector
+	call	irq_handle
+	add	$4, %esp
+	popa
+	iret
+	.endm
+
+	irq_stub irq_stub_timer, 0x30
+	irq_stub irq_stub_uart, 0x34
+
+	.globl	irq_stub_spurious
+irq_stub_spurious:
+	iret
+
 	.bss
 	.balign	16
 	.skip	STACK_SIZE

@@ -7,16 +7,18 @@
  *
  * The status tells the test what happened: debug-exit writes v and
  * minivm-run exits with (v << 1) | 1, so success (v = 0) is status 1 and
- * a failed check N is status (N << 1) | 1. (HLT would give 0, but with an
- * in-kernel local APIC a halted vCPU waits in the kernel for an interrupt
- * instead of ending the run, so the guest does not rely on it.)
+ * a failed check N is status (N << 1) | 1. (A HLT with interrupts
+ * enabled waits in the kernel for an interrupt, so the guest does not end
+ * that way.)
+ *
+ * Words on the command line ask for more, after the greeting, to test
+ * what a kernel gets (irq.c for the interrupts):
+ *   timer   the PIT at 100 Hz through the I/O APIC: "timer: 10 ticks"
+ *   echo    COM1's receive interrupt: a line from stdin, "echo: LINE"
+ *   reboot  the i8042's reset (0xfe to port 0x64): the run ends, status 2
+ *   halt    cli; hlt: the run ends, status 0 (Linux's poweroff, no ACPI)
  */
-#include <stdint.h>
-
-#define COM1		0x3f8
-#define COM1_LSR	(COM1 + 5)
-#define LSR_THRE	0x20
-#define DEBUG_EXIT_PORT	0xf4
+#include "mb.h"
 
 #define MB_BOOTLOADER_MAGIC	0x2badb002
 #define MBI_MEMORY		(1U << 0)
@@ -38,42 +40,22 @@ struct mb_module {
 	uint32_t reserved;
 };
 
-enum check {
-	CHECK_OK,
-	CHECK_MAGIC,		/* EAX was not the bootloader magic */
-	CHECK_MEMORY,		/* no mem_lower/mem_upper */
-	CHECK_CMDLINE,		/* no command line */
-};
-
 void mb_main(uint32_t magic, const struct mb_info *mbi);
 
-static inline void outb(uint16_t port, uint8_t val)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(val), "Nd"(port));
-}
-
-static inline uint8_t inb(uint16_t port)
-{
-	uint8_t val;
-
-	__asm__ volatile("inb %1, %0" : "=a"(val) : "Nd"(port));
-	return val;
-}
-
-static void putc(char c)
+void putc(char c)
 {
 	while (!(inb(COM1_LSR) & LSR_THRE))
 		;
 	outb(COM1, c);
 }
 
-static void puts(const char *s)
+void puts(const char *s)
 {
 	while (*s)
 		putc(*s++);
 }
 
-static void put_dec(uint32_t v)
+void put_dec(uint32_t v)
 {
 	char buf[11];
 	int i = 0;
@@ -86,11 +68,46 @@ static void put_dec(uint32_t v)
 		putc(buf[--i]);
 }
 
-static __attribute__((noreturn)) void finish(enum check result)
+void finish(enum check result)
 {
 	outb(DEBUG_EXIT_PORT, result);
 	for (;;)
 		__asm__ volatile("hlt");
+}
+
+/* Is @word one of the space-separated words of @s? */
+static int has_word(const char *s, const char *word)
+{
+	const char *start, *w;
+
+	while (*s) {
+		while (*s == ' ')
+			s++;
+		start = s;
+		while (*s && *s != ' ')
+			s++;
+		for (w = word; *w && start < s && *start == *w; w++, start++)
+			;
+		if (!*w && start == s)
+			return 1;
+	}
+	return 0;
+}
+
+static void run_tests(const char *cmdline)
+{
+	if (has_word(cmdline, "timer"))
+		timer_test(10);
+	if (has_word(cmdline, "echo"))
+		echo_test();
+	if (has_word(cmdline, "reboot")) {
+		outb(0x64, 0xfe);	/* pulse the reset line */
+		finish(CHECK_RESET);
+	}
+	if (has_word(cmdline, "halt")) {
+		__asm__ volatile("cli; hlt");
+		finish(CHECK_HALT);
+	}
 }
 
 void mb_main(uint32_t magic, const struct mb_info *mbi)
@@ -117,5 +134,6 @@ void mb_main(uint32_t magic, const struct mb_info *mbi)
 		put_dec(mod->mod_end - mod->mod_start);
 		puts(" bytes\n");
 	}
+	run_tests((const char *)mbi->cmdline);
 	finish(CHECK_OK);
 }
