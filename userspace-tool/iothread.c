@@ -58,7 +58,7 @@ static void wake(struct iothread *io)
 
 	/* EAGAIN: the counter is already non-zero, a wake-up is pending. */
 	if (write(io->wake_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
-		die(STATUS_OS_ERROR, "cannot wake the I/O thread: %s", strerror(errno));
+		die(STATUS_OS_ERROR, "cannot signal the I/O thread: %s", strerror(errno));
 }
 
 /* Raw text on stderr: the help, which has its own line ends. */

@@ -165,9 +165,9 @@ static enum options_action check_combination(struct options *opts,
 			 opts->image);
 		return OPTIONS_ERROR;
 	}
-	if (!mem_arg)
+	if (!mem_arg) {
 		opts->mem_size = GUEST_MEM_KERNEL_DEFAULT;
-	else if (opts->mem_size > GUEST_MEM_HOLE_MAX) {
+	} else if (opts->mem_size > GUEST_MEM_HOLE_MAX) {
 		snprintf(err, errlen,
 			 "invalid memory size '%s': with --kernel, must be at most 63G (RAM above 3G moves above 4G, and guest-physical memory ends at 64G)",
 			 mem_arg);

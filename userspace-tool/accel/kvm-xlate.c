@@ -281,9 +281,9 @@ void kvm_cpuid_set_apic_id(struct kvm_cpuid2 *cpuid, uint32_t apic_id)
 			 * a guest knows it is one on either accelerator.
 			 */
 			e->ecx |= 1U << 31;
-		}
-		else if (e->function == 0xb || e->function == 0x1f)
+		} else if (e->function == 0xb || e->function == 0x1f) {
 			e->edx = apic_id;
+		}
 	}
 }
 

@@ -84,8 +84,9 @@ static int open_pty(int *slave)
 	int master = posix_openpt(O_RDWR | O_NOCTTY);
 
 	*slave = -1;
-	if (master < 0 || grantpt(master) || unlockpt(master) ||
-	    (*slave = open(ptsname(master), O_RDWR | O_NOCTTY)) < 0) {
+	if (master >= 0 && !grantpt(master) && !unlockpt(master))
+		*slave = open(ptsname(master), O_RDWR | O_NOCTTY);
+	if (*slave < 0) {
 		if (master >= 0)
 			close(master);
 		return -1;
@@ -193,7 +194,8 @@ static void console_not_a_terminal(void)
 const struct test console_tests[] = {
 	{ "console: Ctrl-A x, h, Ctrl-A Ctrl-A, unknown commands dropped", console_escape_keys },
 	{ "console: the escape's state across reads; the help text", console_escape_split },
-	{ "console: raw mode on a terminal, restored by restore, exit, signals", console_raw_restored },
+	{ "console: raw mode on a terminal, restored by restore, exit, signals",
+	  console_raw_restored },
 	{ "console: a pipe is input without raw mode, /dev/null none", console_not_a_terminal },
 	{ NULL, NULL },
 };

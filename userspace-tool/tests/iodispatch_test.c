@@ -113,9 +113,9 @@ static void iodispatch_escape(void)
 
 	setup(true);
 	guest_opens_com1();
-	CHECK_INT(io_input(&dev, (const uint8_t *)"a\x01\x01" "b", 4), 0);
+	CHECK_INT(io_input(&dev, (const uint8_t *)"a\001\001b", 4), 0);
 	CHECK_INT(drain_uart(got, sizeof(got)), 3);
-	CHECK(!memcmp(got, "a\x01" "b", 3));
+	CHECK(!memcmp(got, "a\001b", 3));
 
 	CHECK_INT(io_input(&dev, (const uint8_t *)"\x01h", 2), IO_CMD_HELP);
 	CHECK_INT(io_input(&dev, (const uint8_t *)"\x01", 1), 0);
@@ -221,10 +221,13 @@ static void iodispatch_timer_and_kick(void)
 }
 
 const struct test iodispatch_tests[] = {
-	{ "iodispatch: input to COM1 with IRQ 4, the queue behind the FIFO", iodispatch_input_to_uart },
+	{ "iodispatch: input to COM1 with IRQ 4, the queue behind the FIFO",
+	  iodispatch_input_to_uart },
 	{ "iodispatch: a terminal's Ctrl-A commands; quit drops the rest", iodispatch_escape },
-	{ "iodispatch: a full queue stops taking input until the guest reads", iodispatch_queue_full },
-	{ "iodispatch: PIT deadlines and IRQ 0 pulses, Linux's PIT shutdown", iodispatch_pit_timer },
+	{ "iodispatch: a full queue stops taking input until the guest reads",
+	  iodispatch_queue_full },
+	{ "iodispatch: PIT deadlines and IRQ 0 pulses, Linux's PIT shutdown",
+	  iodispatch_pit_timer },
 	{ "iodispatch: RTC update deadlines and IRQ 8", iodispatch_rtc_timer },
 	{ "iodispatch: timers re-armed only on change, vCPU kicks", iodispatch_timer_and_kick },
 	{ NULL, NULL },

@@ -151,9 +151,9 @@ static void options_kernel(void)
 {
 	CHECK_INT(parse("minivm-run", "--kernel", "bzImage", NULL), OPTIONS_RUN);
 	CHECK_STR(opts.kernel, "bzImage");
-	CHECK(opts.image == NULL);
-	CHECK(opts.initrd == NULL);
-	CHECK(opts.append == NULL);
+	CHECK(!opts.image);
+	CHECK(!opts.initrd);
+	CHECK(!opts.append);
 	/* A kernel gets more memory by default than a flat binary. */
 	CHECK_HEX(opts.mem_size, 256ULL << 20);
 
@@ -220,7 +220,8 @@ const struct test options_tests[] = {
 	{ "options: --debug-io, and the help text on the console and statuses", options_debug_io },
 	{ "options: missing and extra arguments", options_arguments },
 	{ "options: --kernel, --initrd, --append, their -m default and limit", options_kernel },
-	{ "options: --kernel with a flat binary, --initrd alone, missing arguments", options_kernel_errors },
+	{ "options: --kernel with a flat binary, --initrd alone, missing arguments",
+	  options_kernel_errors },
 	{ "options: unknown options", options_unknown },
 	{ NULL, NULL },
 };

@@ -55,6 +55,7 @@ static void port_sink_no_pic_probe(void)
 
 const struct test port_sink_tests[] = {
 	{ "port-sink: port 0x80 claimed, silent, reads 0xff", port_sink_io_delay },
-	{ "port-sink: Linux's probe_8259A() reads 0xff: no PIC, nothing unclaimed", port_sink_no_pic_probe },
+	{ "port-sink: Linux's probe_8259A() reads 0xff: no PIC, nothing unclaimed",
+	  port_sink_no_pic_probe },
 	{ NULL, NULL },
 };

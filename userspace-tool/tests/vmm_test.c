@@ -552,7 +552,8 @@ static void vmm_kernel_errors(void)
 	run_prog("tool", "", NULL, "--kernel", "/nonexistent/vmlinuz", NULL);
 	CHECK_INT(res.status, 66);
 	CHECK_ONE_ERROR_LINE("cannot read kernel '/nonexistent/vmlinuz': No such file or directory");
-	run_prog("tool", "", NULL, "--kernel", bzimage_path, "--initrd", "/nonexistent/initrd", NULL);
+	run_prog("tool", "", NULL,
+		 "--kernel", bzimage_path, "--initrd", "/nonexistent/initrd", NULL);
 	CHECK_INT(res.status, 66);
 	CHECK_ONE_ERROR_LINE("cannot read initrd '/nonexistent/initrd': No such file or directory");
 	run_prog("tool", "", NULL, "--kernel", "/", NULL);
@@ -655,7 +656,8 @@ static void vmm_kvm_halt(void)
 	CHECK_CONTAINS(res.err, "minivm-run: the vCPU is halted with interrupts disabled\n");
 	CHECK_CONTAINS(res.err, "minivm-run: exit HLT\n");
 	CHECK(!strstr(res.err, "fake-"));
-	run_prog("fake-kvm", "halt-irqs-on", NULL, "--accel", "kvm", "--kernel", bzimage_path, NULL);
+	run_prog("fake-kvm", "halt-irqs-on", NULL,
+		 "--accel", "kvm", "--kernel", bzimage_path, NULL);
 	CHECK_INT(res.status, 85);
 	CHECK_STR(res.err, "");
 	remove_kernel_files();
@@ -697,8 +699,9 @@ static int open_pty(int *slave)
 	int master = posix_openpt(O_RDWR | O_NOCTTY);
 
 	*slave = -1;
-	if (master < 0 || grantpt(master) || unlockpt(master) ||
-	    (*slave = open(ptsname(master), O_RDWR | O_NOCTTY)) < 0) {
+	if (master >= 0 && !grantpt(master) && !unlockpt(master))
+		*slave = open(ptsname(master), O_RDWR | O_NOCTTY);
+	if (*slave < 0) {
 		check_failed(__FILE__, __LINE__, "cannot open a pseudo-terminal");
 		if (master >= 0)
 			close(master);
@@ -725,10 +728,11 @@ static void run_typing(const char *scenario, bool pty, const char *type,
 		if (typer < 0)
 			return;
 		tcgetattr(in, before);
-	} else if (pipe(p)) {
-		check_failed(__FILE__, __LINE__, "pipe failed");
-		return;
 	} else {
+		if (pipe(p)) {
+			check_failed(__FILE__, __LINE__, "pipe failed");
+			return;
+		}
 		in = p[0];
 		typer = p[1];
 	}
@@ -822,17 +826,26 @@ const struct test vmm_tests[] = {
 	{ "vmm: SIGTERM stops a vCPU waiting in RUN (fake module)", vmm_sigterm_spinning },
 	{ "vmm: guest crashes exit 70 with one line (fake module)", vmm_guest_crashes },
 	{ "vmm: RUN errors and malformed exits exit 71 (fake module)", vmm_run_failures },
-	{ "vmm: --accel kvm: no device 69, API/capability/busy 71 (fake KVM)", vmm_kvm_setup_errors },
-	{ "vmm: --accel kvm: setup, I/O, MMIO, debug-exit, power-off, SIGTERM (fake KVM)", vmm_kvm_runs },
+	{ "vmm: --accel kvm: no device 69, API/capability/busy 71 (fake KVM)",
+	  vmm_kvm_setup_errors },
+	{ "vmm: --accel kvm: setup, I/O, MMIO, debug-exit, power-off, SIGTERM (fake KVM)",
+	  vmm_kvm_runs },
 	{ "vmm: --accel kvm: crashes 70, malformed exits 71 (fake KVM)", vmm_kvm_crashes },
-	{ "vmm: --kernel Multiboot: state, info, module, 4G (fake module and KVM)", vmm_kernel_multiboot },
+	{ "vmm: --kernel Multiboot: state, info, module, 4G (fake module and KVM)",
+	  vmm_kernel_multiboot },
 	{ "vmm: --kernel bzImage: boot_params, initrd, long mode, 5G (fakes)", vmm_kernel_linux },
-	{ "vmm: --kernel errors: 66 unreadable, 65 not bootable or too big, 64", vmm_kernel_errors },
-	{ "vmm: --kernel gets the in-kernel irqchip, a flat binary none; 71 without (fakes)", vmm_kernel_irqchip },
-	{ "vmm: --kernel devices: i8042 reset 2, PIT and RTC IRQs from the I/O thread (fakes)", vmm_kernel_devices },
-	{ "vmm: --accel kvm: halted with interrupts off ends the run, with them on not", vmm_kvm_halt },
+	{ "vmm: --kernel errors: 66 unreadable, 65 not bootable or too big, 64",
+	  vmm_kernel_errors },
+	{ "vmm: --kernel gets the in-kernel irqchip, a flat binary none; 71 without (fakes)",
+	  vmm_kernel_irqchip },
+	{ "vmm: --kernel devices: i8042 reset 2, PIT and RTC IRQs from the I/O thread (fakes)",
+	  vmm_kernel_devices },
+	{ "vmm: --accel kvm: halted with interrupts off ends the run, with them on not",
+	  vmm_kvm_halt },
 	{ "vmm: --debug-io logs unclaimed ports and MMIO, and counts them (fakes)", vmm_debug_io },
-	{ "vmm: --kernel: stdin to COM1 with IRQ 4, pipe and terminal (fake module)", vmm_kernel_console },
-	{ "vmm: Ctrl-A h, Ctrl-A x quits as SIGINT, terminal restored (fake module)", vmm_console_quit },
+	{ "vmm: --kernel: stdin to COM1 with IRQ 4, pipe and terminal (fake module)",
+	  vmm_kernel_console },
+	{ "vmm: Ctrl-A h, Ctrl-A x quits as SIGINT, terminal restored (fake module)",
+	  vmm_console_quit },
 	{ NULL, NULL },
 };
