@@ -34,7 +34,7 @@ static bool ioapic_deliver(void *opaque, u32 dest, bool logical, u8 vector,
 	struct minivm_irqchip *chip = opaque;
 
 	return minivm_deliver_irq(chip->vm, dest, logical, vector,
-				  delivery_mode, level);
+				  delivery_mode, level, NULL);
 }
 
 static const struct x86_ioapic_ops ioapic_ops = {
@@ -43,11 +43,13 @@ static const struct x86_ioapic_ops ioapic_ops = {
 
 /*
  * Fixed, lowest-priority and NMI messages; the other delivery modes (SMI,
- * INIT, SIPI, ExtINT) are not implemented and go nowhere. True when some
+ * INIT, SIPI, ExtINT) are not implemented and go nowhere. @except (the
+ * sender of an all-but-self IPI, or NULL) is left out. True when some
  * vCPU took it.
  */
 bool minivm_deliver_irq(struct minivm *vm, u32 dest, bool logical, u8 vector,
-			u8 delivery_mode, bool level)
+			u8 delivery_mode, bool level,
+			const struct minivm_vcpu *except)
 {
 	struct minivm_vcpu *v;
 	bool taken = false;
@@ -60,7 +62,8 @@ bool minivm_deliver_irq(struct minivm *vm, u32 dest, bool logical, u8 vector,
 	mutex_lock(&vm->vcpus_lock);
 	for (i = 0; i < MINIVM_MAX_VCPUS; i++) {
 		v = vm->vcpus[i];
-		if (!v || !v->apic || !minivm_lapic_match(v, dest, logical))
+		if (!v || v == except || !v->apic ||
+		    !minivm_lapic_match(v, dest, logical))
 			continue;
 		if (delivery_mode == X86_APIC_DM_NMI)
 			minivm_lapic_post_nmi(v);

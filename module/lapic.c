@@ -83,47 +83,27 @@ static void lapic_timer_arm(void *opaque, u64 deadline_ns)
 }
 
 /*
- * An IPI the guest sent: fixed and lowest-priority vectors and NMIs go to
- * the vCPUs the ICR names. INIT and SIPI (starting application processors)
- * are not implemented yet: dropped.
+ * An IPI the guest sent: routed like an I/O APIC message (irqchip.c),
+ * the shorthands as the destination "all" (0xff physical), without the
+ * sender for all-but-self. INIT and SIPI (starting application
+ * processors) are not implemented yet: dropped there. IPIs are edge
+ * triggered (the xAPIC ignores the ICR's trigger mode for them).
  */
 static void lapic_ipi(void *opaque, u32 icr_low, u32 icr_high)
 {
 	struct minivm_lapic *apic = to_lapic(opaque);
-	struct minivm *vm = apic->vcpu->vm;
-	unsigned int dm = X86_LAPIC_ICR_DM(icr_low);
-	u8 vector = X86_LAPIC_ICR_VECTOR(icr_low);
+	unsigned int sh = X86_LAPIC_ICR_SHORTHAND(icr_low);
+	u32 dest = X86_LAPIC_ICR_DEST(icr_high);
 	bool logical = icr_low & X86_LAPIC_ICR_LOGICAL;
-	struct minivm_vcpu *v;
-	int i;
 
-	if (dm != X86_APIC_DM_FIXED && dm != X86_APIC_DM_LOWEST &&
-	    dm != X86_APIC_DM_NMI)
-		return;
-	mutex_lock(&vm->vcpus_lock);
-	for (i = 0; i < MINIVM_MAX_VCPUS; i++) {
-		v = vm->vcpus[i];
-		if (!v || !v->apic)
-			continue;
-		switch (X86_LAPIC_ICR_SHORTHAND(icr_low)) {
-		case X86_LAPIC_SH_OTHERS:
-			if (v == apic->vcpu)
-				continue;
-			break;
-		case X86_LAPIC_SH_NONE:
-			if (!minivm_lapic_match(v, X86_LAPIC_ICR_DEST(icr_high),
-						logical))
-				continue;
-			break;
-		}
-		if (dm == X86_APIC_DM_NMI)
-			minivm_lapic_post_nmi(v);
-		else
-			minivm_lapic_post(v, vector, false);
-		if (dm == X86_APIC_DM_LOWEST)
-			break;
+	if (sh != X86_LAPIC_SH_NONE) {
+		dest = 0xff;
+		logical = false;
 	}
-	mutex_unlock(&vm->vcpus_lock);
+	minivm_deliver_irq(apic->vcpu->vm, dest, logical,
+			   X86_LAPIC_ICR_VECTOR(icr_low),
+			   X86_LAPIC_ICR_DM(icr_low), false,
+			   sh == X86_LAPIC_SH_OTHERS ? apic->vcpu : NULL);
 }
 
 static void lapic_eoi(void *opaque, u8 vector)

@@ -319,10 +319,11 @@ void minivm_irqchip_free(struct minivm *vm);
 long minivm_irq_line(struct minivm *vm, void __user *argp);
 /*
  * Deliver an interrupt message (an I/O APIC entry or an IPI) to the vCPUs
- * that @dest names (0xff physical: all). Sleeps (vcpus_lock).
+ * that @dest names (0xff physical: all) but @except. Sleeps (vcpus_lock).
  */
 bool minivm_deliver_irq(struct minivm *vm, u32 dest, bool logical, u8 vector,
-			u8 delivery_mode, bool level);
+			u8 delivery_mode, bool level,
+			const struct minivm_vcpu *except);
 void minivm_ioapic_eoi(struct minivm *vm, u8 vector);
 
 /* lapic.c: the vCPU's local APIC */

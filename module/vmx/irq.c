@@ -57,16 +57,15 @@ static bool inject_nmi(struct vmx_vcpu *vmx)
 }
 
 /*
- * Just before VM entry, interrupts off: queue what the APIC has for the
- * guest, or ask for the exit that comes when it can take it.
+ * Just before VM entry, interrupts off, for a vCPU with an APIC: queue
+ * what the APIC has for the guest, or ask for the exit that comes when
+ * it can take it.
  */
 void vmx_inject_interrupts(struct vmx_vcpu *vmx)
 {
 	struct minivm_vcpu *vcpu = vmx->vcpu;
 	int vector;
 
-	if (!vcpu->apic)
-		return;
 	if (minivm_lapic_take_nmi(vcpu))
 		vmx->nmi_pending = true;
 	vector = minivm_lapic_pending(vcpu);

@@ -178,13 +178,32 @@ static int emulation_failed(struct vmx_vcpu *vmx, const struct x86_emu_ctxt *c,
 	return 0;
 }
 
+/*
+ * The emulator stopped short: the guest takes the fault it met (#PF,
+ * #GP, #UD) through its own IDT, or, for what it cannot do, the VM dies
+ * with the instruction in the run area.
+ */
+static int emulation_stopped(struct vmx_vcpu *vmx, const struct x86_emu_ctxt *c,
+			     enum x86_emu_result ret, u64 gpa)
+{
+	if (ret != X86EMU_FAULT)
+		return emulation_failed(vmx, c, gpa);
+	if (c->fault_vector == 14)
+		vmx->cr2 = c->fault_addr;
+	vmx_inject_exception(c->fault_vector, c->fault_has_error_code,
+			     c->fault_error_code);
+	return 1;
+}
+
 static int emulate(struct vmx_vcpu *vmx, struct mmio_state *st, u64 gpa)
 {
 	struct minivm_run *run = vmx->vcpu->run;
+	enum x86_emu_result ret;
 	struct x86_emu_ctxt c;
 
 	fill_ctxt(vmx, &c, st);
-	switch (x86_emulate(&c)) {
+	ret = x86_emulate(&c);
+	switch (ret) {
 	case X86EMU_OK:
 		commit_ctxt(vmx, &c);
 		if (!st->wrote)
@@ -207,14 +226,8 @@ static int emulate(struct vmx_vcpu *vmx, struct mmio_state *st, u64 gpa)
 		vmx->mmio_len = st->len;
 		vmx->mmio_fault_gpa = gpa;
 		return 0;
-	case X86EMU_FAULT:
-		if (c.fault_vector == 14)
-			vmx->cr2 = c.fault_addr;
-		vmx_inject_exception(c.fault_vector, c.fault_has_error_code,
-				     c.fault_error_code);
-		return 1;
 	default:
-		return emulation_failed(vmx, &c, gpa);
+		return emulation_stopped(vmx, &c, ret, gpa);
 	}
 }
 
@@ -248,18 +261,6 @@ int vmx_complete_mmio(struct vmx_vcpu *vmx)
  * on the instruction; the guest executes it again, and the next exit
  * takes the next batch, so interrupts and signals get in between.
  */
-static int string_io_result(struct vmx_vcpu *vmx, struct x86_emu_ctxt *c,
-			    enum x86_emu_result ret)
-{
-	if (ret == X86EMU_FAULT) {
-		if (c->fault_vector == 14)
-			vmx->cr2 = c->fault_addr;
-		vmx_inject_exception(c->fault_vector, c->fault_has_error_code,
-				     c->fault_error_code);
-		return 1;
-	}
-	return emulation_failed(vmx, c, 0);
-}
 
 int vmx_handle_string_io(struct vmx_vcpu *vmx, unsigned int port,
 			 unsigned int size, bool in)
@@ -275,7 +276,7 @@ int vmx_handle_string_io(struct vmx_vcpu *vmx, unsigned int port,
 	ret = x86_string_io(&c, in ? X86_SIO_IN_PREPARE : X86_SIO_OUT, data,
 			    RUN_IO_DATA_SIZE / size, &n);
 	if (ret)
-		return string_io_result(vmx, &c, ret);
+		return emulation_stopped(vmx, &c, ret, 0);
 	/* the exit and the decoder must agree on what the instruction is */
 	if (c.insn.op_bytes != size)
 		return emulation_failed(vmx, &c, 0);
@@ -324,7 +325,7 @@ int vmx_complete_ins(struct vmx_vcpu *vmx)
 	ret = x86_string_io(&c, X86_SIO_IN_COMPLETE, data,
 			    RUN_IO_DATA_SIZE / vmx->pending_in_size, &n);
 	if (ret)
-		return string_io_result(vmx, &c, ret);
+		return emulation_stopped(vmx, &c, ret, 0);
 	commit_ctxt(vmx, &c);
 	return 1;
 }

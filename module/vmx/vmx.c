@@ -265,18 +265,21 @@ static int vmx_vcpu_run_once(struct minivm_vcpu *vcpu)
 	local_irq_disable();
 	/*
 	 * From here a kick (../lapic.c) sends this CPU an IPI, which exits
-	 * the guest at once; what was posted before, has_work() sees.
+	 * the guest at once; what was posted before, has_work() sees. Only
+	 * a vCPU with an APIC is ever kicked: the others skip the barrier.
 	 */
-	WRITE_ONCE(vcpu->cpu, cpu);
-	/* Pairs with the kick's barrier between posting and reading mode. */
-	smp_store_mb(vcpu->mode, MINIVM_IN_GUEST);
-	if (minivm_lapic_has_work(vcpu)) {
-		WRITE_ONCE(vcpu->mode, MINIVM_OUTSIDE_GUEST);
-		local_irq_enable();
-		preempt_enable();
-		return 1;
+	if (vcpu->apic) {
+		WRITE_ONCE(vcpu->cpu, cpu);
+		/* Pairs with the kick's barrier between posting and reading mode. */
+		smp_store_mb(vcpu->mode, MINIVM_IN_GUEST);
+		if (minivm_lapic_has_work(vcpu)) {
+			WRITE_ONCE(vcpu->mode, MINIVM_OUTSIDE_GUEST);
+			local_irq_enable();
+			preempt_enable();
+			return 1;
+		}
+		vmx_inject_interrupts(vmx);
 	}
-	vmx_inject_interrupts(vmx);
 	if (test_thread_flag(TIF_NEED_FPU_LOAD))
 		switch_fpu_return();
 	vmx_update_host_state(vmx);

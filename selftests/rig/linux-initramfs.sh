@@ -16,6 +16,8 @@ mkdir -p "$stage"/{bin,dev,proc,sys,tmp}
 cp /bin/busybox "$stage/bin/busybox"
 ln -s busybox "$stage/bin/sh"
 install -m 755 "$RIG_DIR/linux/init" "$stage/init"
+# The rig's own definition of a troubled kernel log, for init's check.
+printf '%s\n' "$KERNEL_TROUBLE_RE" >"$stage/trouble-re"
 mkdir -p "$(dirname "$out")"
 (cd "$stage" && find . -print0 | LC_ALL=C sort -z |
 	cpio --null -o -H newc --owner=0:0 --quiet) | gzip -9 >"$out"
