@@ -121,39 +121,50 @@ void vmx_ept_destroy(struct minivm *vm)
 	vm->arch = NULL;
 }
 
+#define ZAP_BATCH	64
+
 /*
- * Clear the leaves for [gfn, end) below @table, collecting the cleared
- * entries in @zapped (which has room for @end - @gfn of them).
+ * Clear the leaves for [gfn, end) below @table into @zapped until it holds
+ * ZAP_BATCH of them; returns the frame to resume at (@end when done). A
+ * non-present entry is stepped over whole, so the walk costs what is
+ * mapped, not the size of the range: a slot the width of guest-physical
+ * space with two pages touched is two leaves and a few hundred entries.
  */
-static void zap_range(u64 *table, int level, u64 gfn, u64 end,
-		      u64 *zapped, unsigned int *nr)
+static u64 zap_range(u64 *table, int level, u64 gfn, u64 end,
+		     u64 *zapped, unsigned int *nr)
 {
 	u64 span = 1ULL << (9 * (level - 1));	/* frames per entry */
 
 	while (gfn < end) {
 		unsigned int i = ept_index(gfn, level);
-		u64 next = (gfn & ~(span - 1)) + span;
+		u64 next = min((gfn & ~(span - 1)) + span, end);
 		u64 entry = table[i];
 
+		if (*nr == ZAP_BATCH)
+			return gfn;
 		if (ept_present(entry)) {
 			if (level == 1) {
 				WRITE_ONCE(table[i], 0);
 				zapped[(*nr)++] = entry;
 			} else {
-				zap_range(ept_table(entry), level - 1, gfn,
-					  min(next, end), zapped, nr);
+				u64 stop = zap_range(ept_table(entry),
+						     level - 1, gfn, next,
+						     zapped, nr);
+
+				if (stop < next)
+					return stop;
 			}
 		}
 		gfn = next;
 	}
+	return end;
 }
 
-#define ZAP_BATCH	64
-
 /*
- * Remove the mappings of a deleted slot, a batch of frames at a time.
+ * Remove the mappings of a deleted slot, a batch of leaves at a time.
  * Leaves are unpinned only after INVEPT on every CPU, so no CPU can still
- * reach a page we gave back. The caller holds slots_lock.
+ * reach a page we gave back. The caller holds slots_lock; the loop yields
+ * between batches, since a slot can hold millions of mapped pages.
  */
 void vmx_ept_zap(struct minivm *vm, u64 gfn, u64 npages)
 {
@@ -162,16 +173,14 @@ void vmx_ept_zap(struct minivm *vm, u64 gfn, u64 npages)
 	unsigned int i, nr;
 
 	while (gfn < end) {
-		u64 batch_end = min(end, gfn + ZAP_BATCH);
-
 		nr = 0;
-		zap_range(vmx_vm->ept_root, EPT_LEVELS, gfn, batch_end,
-			  zapped, &nr);
+		gfn = zap_range(vmx_vm->ept_root, EPT_LEVELS, gfn, end,
+				zapped, &nr);
 		if (nr)
 			invept_all_cpus(vmx_vm);
 		for (i = 0; i < nr; i++)
 			unpin_leaf(zapped[i]);
-		gfn = batch_end;
+		cond_resched();
 	}
 }
 
