@@ -12,6 +12,9 @@
  *     before it returns, so the guest never executes it twice.
  * Exits with no handler end in MINIVM_EXIT_INTERNAL_ERROR and a dead VM.
  */
+#include <linux/percpu.h>
+#include <asm/debugreg.h>
+#include <asm/trapnr.h>
 #include <asm/vmx.h>
 
 #include "vmcs.h"
@@ -24,15 +27,19 @@ void skip_instruction(void)
 {
 	vmcs_writel(GUEST_RIP, vmcs_readl(GUEST_RIP) +
 		    vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
-	vmx_clear_interrupt_shadow();
+	vmx_instruction_retired();
 }
 
 /*
- * An STI or MOV SS shadow covers only the next instruction: once we have
- * completed that instruction for the guest, the shadow is over (else an
- * "STI; HLT" would keep interrupts blocked after the HLT).
+ * minivm has completed an instruction for the guest, as the CPU would
+ * have. An STI or MOV SS shadow covers only that instruction, so it is
+ * over (else an "STI; HLT" would keep interrupts blocked after the HLT).
+ * With RFLAGS.TF set the CPU would now take the single-step trap: the BS
+ * bit of the pending debug exceptions makes VM entry deliver that #DB,
+ * with DR6.BS, before the next instruction (SDM Vol. 3, 17.3.1.4 and
+ * 27.7.3), so a debugger in the guest can step over CPUID or an OUT.
  */
-void vmx_clear_interrupt_shadow(void)
+void vmx_instruction_retired(void)
 {
 	u32 state = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
 
@@ -40,6 +47,9 @@ void vmx_clear_interrupt_shadow(void)
 		vmcs_write32(GUEST_INTERRUPTIBILITY_INFO,
 			     state & ~(GUEST_INTR_STATE_STI |
 				       GUEST_INTR_STATE_MOV_SS));
+	if (vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_TF)
+		vmcs_writel(GUEST_PENDING_DBG_EXCEPTIONS,
+			    vmcs_readl(GUEST_PENDING_DBG_EXCEPTIONS) | DR_STEP);
 }
 
 /* The guest did something minivm cannot handle: the VM is dead. */
@@ -75,7 +85,10 @@ static int handle_host_event(struct vmx_vcpu *vmx, u32 exit_reason)
 	info = vmcs_read32(VM_EXIT_INTR_INFO);
 	if ((info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR)
 		return 1;
-	/* The exception bitmap is empty, so nothing else should exit here. */
+	/* #DB and #AC are the only exceptions in the bitmap (vmcs.c). */
+	if ((info & INTR_INFO_VECTOR_MASK) == X86_TRAP_DB ||
+	    (info & INTR_INFO_VECTOR_MASK) == X86_TRAP_AC)
+		return vmx_reflect_exception(vmx, info);
 	return internal_error(vmx, MINIVM_INTERNAL_ERROR_UNHANDLED_EXIT,
 			      exit_reason);
 }

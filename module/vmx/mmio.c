@@ -150,11 +150,12 @@ static void commit_ctxt(struct vmx_vcpu *vmx, const struct x86_emu_ctxt *c)
 	for (i = 0; i < VCPU_NR_GPRS; i++)
 		vmx->regs[i] = c->gpr[i];
 	vmcs_writel(GUEST_RSP, c->gpr[VCPU_RSP]);
-	/* a REP string instruction that stays on its RIP is not done yet */
-	if (vmcs_readl(GUEST_RIP) != c->rip)
-		vmx_clear_interrupt_shadow();
-	vmcs_writel(GUEST_RIP, c->rip);
 	vmcs_writel(GUEST_RFLAGS, c->rflags);
+	/* a REP string instruction that stays on its RIP is not done yet */
+	if (vmcs_readl(GUEST_RIP) != c->rip) {
+		vmcs_writel(GUEST_RIP, c->rip);
+		vmx_instruction_retired();
+	}
 }
 
 static int emulation_failed(struct vmx_vcpu *vmx, const struct x86_emu_ctxt *c,

@@ -157,6 +157,7 @@ void vmx_inject_exception(unsigned int vector, bool has_error_code,
 			  u32 error_code);
 void vmx_inject_gp(void);
 void vmx_inject_ud(void);
+int vmx_reflect_exception(struct vmx_vcpu *vmx, u32 intr_info);
 void vmx_get_events(struct minivm_vcpu *vcpu, struct minivm_vcpu_events *ev);
 void vmx_set_events(struct minivm_vcpu *vcpu,
 		    const struct minivm_vcpu_events *ev);
@@ -236,7 +237,7 @@ int vmx_complete_ins(struct vmx_vcpu *vmx);
 int vmx_handle_exit(struct vmx_vcpu *vmx, u32 exit_reason);
 int vmx_complete_pending(struct vmx_vcpu *vmx);
 void skip_instruction(void);
-void vmx_clear_interrupt_shadow(void);
+void vmx_instruction_retired(void);
 int internal_error(struct vmx_vcpu *vmx, u32 suberror, u32 exit_reason);
 
 /* vmenter.S: 0 after a VM exit, 1 if VMLAUNCH/VMRESUME failed */
