@@ -7,6 +7,9 @@
  * own IDT as the next entry completes, exactly as if the instruction had
  * raised it.
  */
+#include <linux/percpu.h>
+#include <asm/debugreg.h>
+#include <asm/trapnr.h>
 #include <asm/vmx.h>
 
 #include "vmcs.h"
@@ -33,6 +36,80 @@ void vmx_inject_gp(void)
 void vmx_inject_ud(void)
 {
 	vmx_inject_exception(6, false, 0);
+}
+
+/*
+ * #DB and #AC exit instead of going straight to the guest. A guest whose
+ * #AC (or #DB) handler raises the same exception again while it is being
+ * delivered keeps some processors' microcode in an endless delivery loop
+ * that no interrupt breaks, hanging the host CPU (CVE-2015-5307 for #AC,
+ * CVE-2015-8104 for #DB); with the exception intercepted each round is a
+ * VM exit, the loop costs the guest its own CPU time only, and signals
+ * and the preemption timer still end RUN. KVM intercepts both for the
+ * same reason.
+ *
+ * Intercepting #DB has two more effects, both wanted: the CPU does not
+ * write DR6 for a #DB that exits (SDM Vol. 3, 27.1), so a guest's single
+ * step no longer leaves its bits in the host's DR6; and minivm keeps the
+ * guest's DR6 itself, from the exit qualification, which has DR6's
+ * layout for the bits a #DB sets.
+ *
+ * The exception is then injected as the CPU would have delivered it. If
+ * it arose while another event was being delivered, that event is
+ * dropped when it was an exception or software interrupt (the guest's
+ * handler returns to the instruction, which raises it again; KVM does
+ * the same); an external interrupt or NMI cannot be regenerated, so that
+ * case stays the internal error it was before (MINIVM_INTERNAL_ERROR_DELIVERY_EV).
+ */
+/* DR6.BD: a MOV DR met DR7.GD (not in every kernel's <asm/debugreg.h>). */
+#define DR6_BD		BIT(13)
+
+int vmx_reflect_exception(struct vmx_vcpu *vmx, u32 intr_info)
+{
+	u32 vector = intr_info & INTR_INFO_VECTOR_MASK;
+	u32 vectoring = vmcs_read32(IDT_VECTORING_INFO_FIELD);
+	u32 type = vectoring & VECTORING_INFO_TYPE_MASK;
+	unsigned long qual;
+
+	if ((vectoring & VECTORING_INFO_VALID_MASK) &&
+	    (type == INTR_TYPE_EXT_INTR || type == INTR_TYPE_NMI_INTR))
+		return internal_error(vmx, MINIVM_INTERNAL_ERROR_DELIVERY_EV,
+				      EXIT_REASON_EXCEPTION_NMI);
+
+	if (vector == X86_TRAP_AC) {
+		vmx_inject_exception(X86_TRAP_AC, true,
+				     vmcs_read32(VM_EXIT_INTR_ERROR_CODE));
+		return 1;
+	}
+
+	qual = vmcs_readl(EXIT_QUALIFICATION);
+	vmx->dr6 = (vmx->dr6 & ~DR_TRAP_BITS) |
+		   (qual & (DR_TRAP_BITS | DR_STEP | DR6_BD));
+	if ((intr_info & INTR_INFO_INTR_TYPE_MASK) ==
+	    INTR_TYPE_PRIV_SW_EXCEPTION) {
+		/*
+		 * ICEBP (INT1) exits on the instruction itself; its #DB is a
+		 * trap, so the guest sees RIP after it. No single-step
+		 * check: ICEBP's #DB comes first.
+		 */
+		vmcs_writel(GUEST_RIP, vmcs_readl(GUEST_RIP) +
+			    vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
+		vmcs_write32(GUEST_INTERRUPTIBILITY_INFO,
+			     vmcs_read32(GUEST_INTERRUPTIBILITY_INFO) &
+			     ~(GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS));
+	} else if ((vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_TF) &&
+		   (vmcs_read32(GUEST_INTERRUPTIBILITY_INFO) &
+		    (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS))) {
+		/*
+		 * A #DB that exits leaves BS clear, but VM entry in an STI
+		 * or MOV SS shadow with TF set insists on it (SDM Vol. 3,
+		 * 27.3.1.5): the single step is still owed.
+		 */
+		vmcs_writel(GUEST_PENDING_DBG_EXCEPTIONS,
+			    vmcs_readl(GUEST_PENDING_DBG_EXCEPTIONS) | DR_STEP);
+	}
+	vmx_inject_exception(X86_TRAP_DB, false, 0);
+	return 1;
 }
 
 /* In VMX the CPL is SS.DPL (SDM Vol. 3, 27.3.1.2). */

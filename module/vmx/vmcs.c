@@ -7,6 +7,7 @@
  */
 #include <linux/smp.h>
 #include <asm/debugreg.h>
+#include <asm/trapnr.h>
 #include <asm/desc.h>
 #include <asm/fpu/types.h>
 #include <asm/msr.h>
@@ -184,8 +185,11 @@ static void setup_controls(struct vmx_vcpu *vmx)
 	vmcs_write32(VM_EXIT_CONTROLS, vmx_caps.exit_ctls);
 	vmcs_write32(VM_ENTRY_CONTROLS, vmx_caps.entry_ctls);
 
-	/* Every guest exception is delivered in the guest. */
-	vmcs_write32(EXCEPTION_BITMAP, 0);
+	/*
+	 * Every guest exception is delivered in the guest; #DB and #AC pass
+	 * through minivm on the way (events.c says why).
+	 */
+	vmcs_write32(EXCEPTION_BITMAP, BIT(X86_TRAP_DB) | BIT(X86_TRAP_AC));
 	vmcs_write32(PAGE_FAULT_ERROR_CODE_MASK, 0);
 	vmcs_write32(PAGE_FAULT_ERROR_CODE_MATCH, 0);
 	vmcs_write32(CR3_TARGET_COUNT, 0);

@@ -29,6 +29,39 @@ GUEST_TRIGGER(db_tf,
 	      "pushf\n orq $0x100, (%rsp)\n popf\n"
 	      "guest_db_tf_insn: nop\n"
 	      "guest_db_tf_fix: ret\n");
+/*
+ * The same over CPUID, which minivm emulates: its single-step trap must
+ * come as the CPU's would, after the CPUID (DR6.BS is checked too).
+ */
+GUEST_TRIGGER(db_cpuid,
+	      "push %rbx\n xor %eax, %eax\n"
+	      "pushf\n orq $0x100, (%rsp)\n popf\n"
+	      "guest_db_cpuid_insn: cpuid\n"
+	      "guest_db_cpuid_fix: pop %rbx\n ret\n");
+/*
+ * Single-stepping an OUT, which exits to userspace; the host either lets
+ * the guest go on (the trap is delivered after the OUT) or sets new
+ * registers first (then no trap may come from the old instruction).
+ */
+#define DB_OUT_PORT	0x99
+GUEST_TRIGGER(db_out,
+	      "pushf\n orq $0x100, (%rsp)\n popf\n"
+	      "guest_db_out_insn: out %al, $0x99\n"
+	      "guest_db_out_fix: ret\n");
+/*
+ * #AC: CR0.AM, then IRETQ to CPL 3 with RFLAGS.AC (and IOPL 3, so that
+ * the ucall's OUT works there) on a user stack, and a misaligned load.
+ * The handler resumes at guest_ac_fix, still at CPL 3, which is done.
+ */
+#define AC_USER_STACK	0x3f0000
+GUEST_TRIGGER(ac,
+	      "mov %cr0, %rax\n bts $18, %rax\n mov %rax, %cr0\n"
+	      "pushq $0x3b\n pushq $0x3f0000\n pushq $0x43202\n"
+	      "pushq $0x43\n leaq guest_ac_user(%rip), %rax\n pushq %rax\n"
+	      "iretq\n"
+	      "guest_ac_user:\n"
+	      "guest_ac_insn: movl 1(%rsp), %eax\n"
+	      "guest_ac_fix: call guest_done\n");
 /* INT1 (ICEBP, 0xf1): a trap, RIP after the one byte. */
 GUEST_TRIGGER(int1,
 	      "guest_int1_insn: .byte 0xf1\n"
@@ -117,6 +150,13 @@ GUEST_TRIGGER(rdpmc,
 	      "guest_rdpmc_insn: rdpmc\n"
 	      "guest_rdpmc_fix: ret\n");
 
+/* GUEST_DONE, from anywhere (a trigger that does not return, new RIP). */
+void guest_done(void);
+__attribute__((used)) void guest_done(void)
+{
+	GUEST_DONE();
+}
+
 /* Run trigger(arg), then GUEST_DONE. */
 static void __attribute__((used)) guest_run_trigger(void (*trigger)(uint64_t),
 						    uint64_t arg)
@@ -156,6 +196,7 @@ static const struct exc_case cases[] = {
 	CASE(cr4_vmxe, GP_VECTOR, 0, insn),
 	CASE(cr0_high, GP_VECTOR, 0, insn),
 	CASE(rdpmc, GP_VECTOR, 0, insn),
+	CASE(db_cpuid, DB_VECTOR, 0, fix),
 };
 
 FIXTURE(exc) {
@@ -197,6 +238,7 @@ VARIANT(wrmsr_lstar_noncanonical_gp, 15);
 VARIANT(mov_cr4_vmxe_gp, 16);
 VARIANT(mov_cr0_high_bits_gp, 17);
 VARIANT(rdpmc_gp, 18);
+VARIANT(db_single_step_cpuid, 19);
 
 /* The reported exception must be exactly the expected one. */
 #define ASSERT_EXCEPTION(uc, vec, err, rip_) do {			\
@@ -243,6 +285,87 @@ FIXTURE_TEARDOWN(exc1)
 
 #define PF_RO_GVA	0x300000	/* in the scratch area */
 #define PF_NP_GVA	0x301000
+
+/*
+ * #AC from CPL 3 passes through minivm (it is intercepted, against the
+ * microcode delivery loop of CVE-2015-5307) and reaches the guest's
+ * handler as the CPU delivers it: vector 17, error code 0, the RIP of
+ * the misaligned load.
+ */
+TEST_F(exc1, alignment_check_from_cpl3)
+{
+	struct ucall uc;
+
+	self->vm = vm_create_64(&self->vcpu, guest_run_trigger);
+	vm_enable_user_mode(self->vm, self->vcpu);
+	vcpu_args_set(self->vcpu, (uint64_t)guest_ac, 0);
+	vm_handle_exception(self->vm, AC_VECTOR, true, (uint64_t)guest_ac_fix);
+	ASSERT_RUN_UCALL(self->vcpu, &uc, UCALL_EXCEPTION);
+	ASSERT_EXCEPTION(uc, AC_VECTOR, 0, guest_ac_insn);
+	ASSERT_RUN_UCALL(self->vcpu, &uc, UCALL_DONE);
+}
+
+/* The guest's DR6 when its #DB handler ran (db_single_step_out). */
+static uint64_t guest_dr6_after;
+
+static void __attribute__((used)) guest_step_out(void)
+{
+	guest_db_out();
+	asm volatile("mov %%dr6, %0" : "=r"(guest_dr6_after));
+	GUEST_DONE();
+}
+
+#define DR6_BS	(1UL << 14)
+
+/*
+ * Stepping over an OUT that userspace completes: left alone, the guest
+ * gets its #DB after the OUT, with DR6.BS set.
+ */
+TEST_F(exc1, db_single_step_out)
+{
+	struct ucall uc;
+
+	self->vm = vm_create_64(&self->vcpu, guest_step_out);
+	vm_handle_exception(self->vm, DB_VECTOR, true, 0);
+	ASSERT_RUN_IO(self->vcpu, MINIVM_EXIT_IO_OUT, DB_OUT_PORT, 1);
+	ASSERT_RUN_UCALL(self->vcpu, &uc, UCALL_EXCEPTION);
+	ASSERT_EXCEPTION(uc, DB_VECTOR, 0, guest_db_out_fix);
+	ASSERT_RUN_UCALL(self->vcpu, &uc, UCALL_DONE);
+	sync_global_from_guest(self->vm, guest_dr6_after);
+	EXPECT_TRUE(guest_dr6_after & DR6_BS)
+		TH_LOG("DR6 0x%llx", (unsigned long long)guest_dr6_after);
+}
+
+/*
+ * The same OUT, but userspace then sets new registers (TF clear) and
+ * sregs, as a VMM resetting the vCPU does: the trap pending for the old
+ * instruction must not reach the new state (KVM drops it too).
+ */
+TEST_F(exc1, set_regs_drops_pending_single_step)
+{
+	struct minivm_sregs sregs;
+	struct minivm_regs regs;
+	struct ucall uc;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		self->vm = vm_create_64(&self->vcpu, guest_step_out);
+		vm_handle_exception(self->vm, DB_VECTOR, true, 0);
+		ASSERT_RUN_IO(self->vcpu, MINIVM_EXIT_IO_OUT, DB_OUT_PORT, 1);
+		vcpu_get_regs(self->vcpu, &regs);
+		regs.rip = (uint64_t)guest_done;
+		regs.rflags = 0x2;
+		vcpu_set_regs(self->vcpu, &regs);
+		if (pass == 1) {	/* and SET_SREGS after it */
+			vcpu_get_sregs(self->vcpu, &sregs);
+			vcpu_set_sregs(self->vcpu, &sregs);
+		}
+		/* An exception ucall here would be the stale trap. */
+		ASSERT_RUN_UCALL(self->vcpu, &uc, UCALL_DONE);
+		vm_free(self->vm);
+		self->vm = NULL;
+	}
+}
 
 TEST_F(exc1, pf_not_present)
 {

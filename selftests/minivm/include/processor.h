@@ -42,6 +42,11 @@
 #define VM64_SEL_DATA		0x10
 #define VM64_SEL_CODE32		0x18
 #define VM64_SEL_TSS		0x28	/* 16 bytes: 0x28 and 0x30 */
+/* CPL 3, after vm_enable_user_mode() (use with RPL 3: | 3) */
+#define VM64_SEL_UDATA		0x38
+#define VM64_SEL_UCODE64	0x40
+/* The CPL 0 stack for exceptions from CPL 3 (below guest_code's) */
+#define VM64_RSP0		(VM64_STACK_TOP - 0x10000)
 
 #define X86_CR0_PE	(1UL << 0)
 #define X86_CR0_MP	(1UL << 1)
@@ -106,6 +111,12 @@ void vcpu_init_sregs_64(struct minivm_vcpu *vcpu);
 void vcpu_set_rip(struct minivm_vcpu *vcpu, uint64_t rip);
 /* RDI, RSI: the first two arguments of guest_code. */
 void vcpu_args_set(struct minivm_vcpu *vcpu, uint64_t a0, uint64_t a1);
+/*
+ * CPL 3 for tests that need it: user code and data segments in the GDT,
+ * the TSS's RSP0, and every page of the identity map user-accessible
+ * (no SMEP/SMAP, so CPL 0 code is not disturbed).
+ */
+void vm_enable_user_mode(struct minivm_vm *vm, struct minivm_vcpu *vcpu);
 /* Map the 4 KiB page gva -> gpa with flags PTE_*; 0 flags: not present. */
 void vm_map_page(struct minivm_vm *vm, uint64_t gva, uint64_t gpa, uint64_t flags);
 

@@ -181,6 +181,25 @@ void vcpu_init_sregs_64(struct minivm_vcpu *vcpu)
 	vcpu_set_sregs(vcpu, &s);
 }
 
+void vm_enable_user_mode(struct minivm_vm *vm, struct minivm_vcpu *vcpu)
+{
+	uint64_t *gdt = gpa_u64(vm, VM64_GDT_GPA), *pd = gpa_u64(vm, VM64_PD_GPA);
+	struct minivm_sregs s;
+	unsigned int i;
+
+	gdt[VM64_SEL_UDATA / 8] = 0x00cff3000000ffffULL;	/* DPL 3, type 3 */
+	gdt[VM64_SEL_UCODE64 / 8] = 0x00affb000000ffffULL;	/* DPL 3, L=1 */
+	/* Exceptions from CPL 3 switch to the TSS's RSP0. */
+	*(uint64_t *)vm_gpa2hva(vm, VM64_TSS_GPA + 4) = VM64_RSP0;
+	gpa_u64(vm, VM64_PML4_GPA)[0] |= PTE_U;
+	gpa_u64(vm, VM64_PDPT_GPA)[0] |= PTE_U;
+	for (i = 0; i < 512; i++)
+		pd[i] |= PTE_U;
+	vcpu_get_sregs(vcpu, &s);
+	s.gdt.limit = VM64_SEL_UCODE64 + 7;
+	vcpu_set_sregs(vcpu, &s);
+}
+
 void vcpu_set_rip(struct minivm_vcpu *vcpu, uint64_t rip)
 {
 	struct minivm_regs regs;
