@@ -935,4 +935,32 @@ TEST(other_process_eio)
 	vm_free(vm);
 }
 
+/* read, write and mmap of the fds that have none (api.rst, section 5). */
+TEST(other_syscalls)
+{
+	struct minivm_vcpu *vcpu;
+	struct minivm_vm *vm;
+	int fds[3], i;
+	char buf[8];
+
+	MINIVM_REQUIRE();
+	vm = vm_create_guest(GUEST(hlt_loop), &vcpu);
+	fds[0] = vm->dev_fd;
+	fds[1] = vm->fd;
+	fds[2] = vcpu->fd;
+	for (i = 0; i < 3; i++) {
+		EXPECT_ERRNO_MSG(EINVAL, read(fds[i], buf, sizeof(buf)), "fd %d", i);
+		EXPECT_ERRNO_MSG(EINVAL, write(fds[i], buf, sizeof(buf)), "fd %d", i);
+		EXPECT_EQ(0, lseek(fds[i], 0, SEEK_SET));
+	}
+	for (i = 0; i < 2; i++) {
+		errno = 0;
+		EXPECT_EQ(MAP_FAILED, mmap(NULL, 4096, PROT_READ, MAP_SHARED, fds[i], 0));
+		EXPECT_EQ(ENODEV, errno) TH_LOG("fd %d: %s", i, errno_name(errno));
+	}
+	/* None of that disturbed the vCPU. */
+	ASSERT_RUN_EXIT(vcpu, MINIVM_EXIT_HLT);
+	vm_free(vm);
+}
+
 TEST_HARNESS_MAIN
