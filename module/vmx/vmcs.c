@@ -86,6 +86,8 @@ bool vmx_vcpu_load_on(struct vmx_vcpu *vmx, int cpu)
 	if (!vmx_this_cpu_ready())
 		return false;
 
+	if (this_cpu_read(current_vmcs) != vmx->vmcs)
+		vmx_spec_vcpu_switch();
 	if (vmx->cpu != cpu) {
 		vmx_vcpu_clear(vmx);
 		if (!vmcs_load(__pa(vmx->vmcs))) {

@@ -290,6 +290,7 @@ static int vmx_vcpu_run_once(struct minivm_vcpu *vcpu)
 	if (native_read_cr2() != vmx->cr2)
 		native_write_cr2(vmx->cr2);
 
+	vmx_spec_before_entry();
 	failed = vmx_vmenter(vmx->regs, vmx->launched);
 
 	vmx->cr2 = native_read_cr2();
@@ -383,6 +384,7 @@ const struct minivm_backend_ops *minivm_vmx_probe(void)
 	}
 	if (vmx_msr_init())
 		return NULL;
+	vmx_spec_init();
 	if (vmx_cpuhp_init()) {
 		pr_err(MINIVM_PREFIX "cannot register for CPU hotplug\n");
 		vmx_msr_exit();

@@ -233,6 +233,11 @@ int vmx_complete_ins(struct vmx_vcpu *vmx);
 #define RUN_IO_DATA_OFFSET	ALIGN(sizeof(struct minivm_run), 8)
 #define RUN_IO_DATA_SIZE	(PAGE_SIZE - RUN_IO_DATA_OFFSET)
 
+/* spec.c */
+void vmx_spec_init(void);
+void vmx_spec_before_entry(void);
+void vmx_spec_vcpu_switch(void);
+
 /* exits.c */
 int vmx_handle_exit(struct vmx_vcpu *vmx, u32 exit_reason);
 int vmx_complete_pending(struct vmx_vcpu *vmx);
