@@ -43,7 +43,7 @@ boot() {
 	secs=$(awk "BEGIN { print $t1 - $t0 }")
 	echo "# $1: minivm-run exited $st after $secs s (this machine's time)"
 	sed 's/^/# stderr: /' "/tmp/l2-$1.err"
-	tr -d '\r' <"$log" | grep -E '^(=== l2|uptime-at-init|uname|cpus|model|flag-|clocksource|date-advance|uptime-advance|file|dmesg-trouble|trouble-line|warning-word-line|timer-irqs|serial-irqs):? ' |
+	tr -d '\r' <"$log" | grep -E '^(=== l2|uptime-at-init|uname|cpus|model|flag-|clocksource|date-advance|uptime-advance|file|dmesg-trouble|trouble-line|warning-word-line|timer-irqs|serial-irqs|clock-line):? ' |
 		sed "s/^/# $1: /"
 }
 
