@@ -57,6 +57,7 @@ long minivm_check_extension(unsigned long cap)
 	case MINIVM_CAP_VCPU_EVENTS:
 	case MINIVM_CAP_STRING_IO:
 	case MINIVM_CAP_IRQCHIP:
+	case MINIVM_CAP_USER_INTERRUPT:
 		return 1;
 	case MINIVM_CAP_X86_USER_SPACE_MSR:
 		return MINIVM_MSR_EXIT_UNKNOWN | MINIVM_MSR_EXIT_INVAL;

@@ -156,6 +156,11 @@ struct minivm_vcpu {
 	/* HLT with interrupts enabled: the thread sleeps here (lapic.c). */
 	wait_queue_head_t wait;
 	bool halted;			/* under @mutex */
+	/*
+	 * Without an APIC: the vector MINIVM_INTERRUPT queued, -1 for none;
+	 * the backend injects it when the guest can take it. Under @mutex.
+	 */
+	int user_irq;
 };
 
 /* minivm_vcpu.mode */

@@ -283,6 +283,29 @@ static long get_set_events(struct minivm_vcpu *vcpu, unsigned int ioctl,
 }
 
 /* Called with vcpu->mutex held and the vCPU loaded. */
+/*
+ * MINIVM_INTERRUPT: the VMM's own interrupt controller has a vector for
+ * a vCPU without the in-kernel APIC. One at a time, as on the INTR pin
+ * of a CPU whose PIC waits for the acknowledge: the next one only after
+ * this one went in (ready_for_interrupt_injection tells when).
+ */
+static int minivm_vcpu_interrupt(struct minivm_vcpu *vcpu,
+				 struct minivm_interrupt __user *argp)
+{
+	struct minivm_interrupt irq;
+
+	if (copy_from_user(&irq, argp, sizeof(irq)))
+		return -EFAULT;
+	if (irq.padding || irq.irq > 255)
+		return -EINVAL;
+	if (vcpu->apic)
+		return -ENXIO;
+	if (vcpu->user_irq >= 0)
+		return -EBUSY;
+	vcpu->user_irq = irq.irq;
+	return 0;
+}
+
 static long minivm_vcpu_ioctl_locked(struct minivm_vcpu *vcpu,
 				     unsigned int ioctl, void __user *argp,
 				     unsigned long arg)
@@ -322,6 +345,8 @@ static long minivm_vcpu_ioctl_locked(struct minivm_vcpu *vcpu,
 			return -ENXIO;
 		minivm_lapic_post_nmi(vcpu);
 		return 0;
+	case MINIVM_INTERRUPT:
+		return minivm_vcpu_interrupt(vcpu, argp);
 	default:
 		return -ENOTTY;
 	}
@@ -432,6 +457,7 @@ int minivm_create_vcpu(struct minivm *vm, unsigned long id)
 	vcpu->id = id;
 	mutex_init(&vcpu->mutex);
 	init_waitqueue_head(&vcpu->wait);
+	vcpu->user_irq = -1;
 	vcpu->cpu = -1;
 	minivm_msrs_reset(vcpu);
 

@@ -13,6 +13,12 @@
  * entry injects. The APIC moves the vector from IRR to ISR as it is
  * injected; if the delivery is cut short by an exit, the IDT-vectoring
  * information re-injects the same event (exits.c), so it is not lost.
+ *
+ * A vCPU without an APIC gets its interrupts from the VMM instead, in
+ * KVM's model: MINIVM_INTERRUPT queues one vector, injected under the
+ * same rules, and run->request_interrupt_window asks for an exit to
+ * userspace (MINIVM_EXIT_IRQ_WINDOW_OPEN) once the guest can take one,
+ * through the same interrupt-window control.
  */
 #include <asm/irq_vectors.h>
 #include <asm/vmx.h>
@@ -93,9 +99,62 @@ void vmx_inject_interrupts(struct vmx_vcpu *vmx)
 		     minivm_lapic_pending(vcpu) >= 0);
 }
 
-/* The guest can take an interrupt (or an NMI) now: the next entry does. */
+static bool interruptible(void)
+{
+	return (vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_IF) &&
+	       !(vmcs_read32(GUEST_INTERRUPTIBILITY_INFO) & BLOCKED_BY_STI_MOVSS);
+}
+
+/*
+ * Just before VM entry, interrupts off, for a vCPU without an APIC:
+ * inject the vector userspace queued if the guest can take it now, and
+ * exit at the window if it cannot or if userspace asked for the window.
+ */
+void vmx_inject_user_interrupt(struct vmx_vcpu *vmx)
+{
+	struct minivm_vcpu *vcpu = vmx->vcpu;
+	bool window = READ_ONCE(vcpu->run->request_interrupt_window);
+
+	if (vcpu->user_irq >= 0) {
+		if (!(vmcs_read32(VM_ENTRY_INTR_INFO_FIELD) &
+		      INTR_INFO_VALID_MASK) && interruptible()) {
+			vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, vcpu->user_irq |
+				     INTR_TYPE_EXT_INTR | INTR_INFO_VALID_MASK);
+			vcpu->user_irq = -1;
+		} else {
+			window = true;
+		}
+	}
+	set_exec_ctl(vmx, CPU_BASED_INTR_WINDOW_EXITING, window);
+}
+
+/* What the run area tells userspace about interrupts when RUN returns. */
+void vmx_report_interrupt_state(struct vmx_vcpu *vmx)
+{
+	struct minivm_vcpu *vcpu = vmx->vcpu;
+	struct minivm_run *run = vcpu->run;
+
+	run->if_flag = !!(vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_IF);
+	run->ready_for_interrupt_injection = vcpu->apic ||
+		(vcpu->user_irq < 0 && interruptible() &&
+		 !(vmcs_read32(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID_MASK));
+}
+
+/*
+ * The guest can take an interrupt (or an NMI) now: the next entry does;
+ * or, for a VMM that asked for the window, RUN returns.
+ */
 int vmx_handle_window(struct vmx_vcpu *vmx, u32 exit_reason)
 {
+	struct minivm_vcpu *vcpu = vmx->vcpu;
+
+	if (!vcpu->apic && exit_reason == EXIT_REASON_INTERRUPT_WINDOW &&
+	    vcpu->user_irq < 0 && READ_ONCE(vcpu->run->request_interrupt_window)) {
+		set_exec_ctl(vmx, CPU_BASED_INTR_WINDOW_EXITING, false);
+		vcpu->run->exit_reason = MINIVM_EXIT_IRQ_WINDOW_OPEN;
+		return 0;
+	}
+
 	set_exec_ctl(vmx, exit_reason == EXIT_REASON_NMI_WINDOW ?
 		     CPU_BASED_NMI_WINDOW_EXITING :
 		     CPU_BASED_INTR_WINDOW_EXITING, false);

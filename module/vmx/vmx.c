@@ -131,6 +131,7 @@ static void vmx_vcpu_run_end(struct minivm_vcpu *vcpu)
 {
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
 
+	vmx_report_interrupt_state(vmx);
 	preempt_disable();
 	vmx_put_guest_msrs(vmx);
 	preempt_enable();
@@ -279,6 +280,8 @@ static int vmx_vcpu_run_once(struct minivm_vcpu *vcpu)
 			return 1;
 		}
 		vmx_inject_interrupts(vmx);
+	} else {
+		vmx_inject_user_interrupt(vmx);
 	}
 	if (test_thread_flag(TIF_NEED_FPU_LOAD))
 		switch_fpu_return();

@@ -220,6 +220,8 @@ int vmx_complete_mmio(struct vmx_vcpu *vmx);
 /* irq.c */
 void vmx_inject_interrupts(struct vmx_vcpu *vmx);
 int vmx_handle_window(struct vmx_vcpu *vmx, u32 exit_reason);
+void vmx_inject_user_interrupt(struct vmx_vcpu *vmx);
+void vmx_report_interrupt_state(struct vmx_vcpu *vmx);
 int vmx_handle_hlt(struct vmx_vcpu *vmx, u32 exit_reason);
 unsigned long vmx_get_cr8(struct vmx_vcpu *vmx);
 void vmx_set_cr8(struct vmx_vcpu *vmx, unsigned long cr8);

@@ -518,4 +518,114 @@ TEST(irqchip_ioctl_errors)
 	vm_free(vm);
 }
 
+/*
+ * Interrupts from the VMM's own interrupt controller (no in-kernel
+ * irqchip), in KVM's model: MINIVM_INTERRUPT queues a vector, the run
+ * area's request_interrupt_window asks for an exit when the guest can
+ * take one, ready_for_interrupt_injection and if_flag report its state.
+ */
+#define USER_VEC	0x50
+
+static void __attribute__((used)) guest_user_irq_main(void)
+{
+	int i;
+
+	GUEST_SYNC(1);			/* IF = 0 */
+	asm volatile("sti; nop");	/* the window opens here */
+	for (i = 0; i < 100; i++)
+		asm volatile("nop");
+	asm volatile("cli");
+	GUEST_SYNC(2);
+	GUEST_DONE();
+}
+
+static int user_interrupt(struct minivm_vcpu *vcpu, uint32_t irq, uint32_t pad)
+{
+	struct minivm_interrupt i = { .irq = irq, .padding = pad };
+
+	return ioctl(vcpu->fd, MINIVM_INTERRUPT, &i);
+}
+
+/* The VMM asks for the window, then injects into it. */
+TEST(user_interrupt_window_exit)
+{
+	struct minivm_vcpu *vcpu;
+	struct minivm_vm *vm;
+	struct minivm_run *run;
+	struct ucall uc;
+	int fd;
+
+	MINIVM_REQUIRE();
+	fd = minivm_open();
+	ASSERT_EQ(1, minivm_check_extension(fd, MINIVM_CAP_USER_INTERRUPT));
+	close(fd);
+	vm = vm_create_64(&vcpu, guest_user_irq_main);
+	vm_handle_exception(vm, USER_VEC, true, 0);
+	run = vcpu->run;
+
+	ASSERT_RUN_UCALL(vcpu, &uc, UCALL_SYNC);
+	ASSERT_EQ(1, uc.args[0]);
+	EXPECT_EQ(0, run->if_flag);
+	EXPECT_EQ(0, run->ready_for_interrupt_injection);
+
+	run->request_interrupt_window = 1;
+	ASSERT_RUN_EXIT(vcpu, MINIVM_EXIT_IRQ_WINDOW_OPEN);
+	EXPECT_EQ(1, run->if_flag);
+	EXPECT_EQ(1, run->ready_for_interrupt_injection);
+	run->request_interrupt_window = 0;
+
+	EXPECT_ERRNO(EINVAL, user_interrupt(vcpu, 256, 0));
+	EXPECT_ERRNO(EINVAL, user_interrupt(vcpu, USER_VEC, 1));
+	ASSERT_EQ(0, user_interrupt(vcpu, USER_VEC, 0));
+	EXPECT_ERRNO(EBUSY, user_interrupt(vcpu, USER_VEC + 1, 0));
+
+	ASSERT_INTERRUPT(vcpu, USER_VEC);
+	ASSERT_RUN_UCALL(vcpu, &uc, UCALL_SYNC);
+	ASSERT_EQ(2, uc.args[0]);
+	EXPECT_EQ(0, run->if_flag);
+	ASSERT_RUN_UCALL(vcpu, &uc, UCALL_DONE);
+	vm_free(vm);
+}
+
+/*
+ * Queued while the guest has IF = 0: it waits in the kernel (no exit to
+ * userspace) and is taken right after the STI.
+ */
+TEST(user_interrupt_waits_for_sti)
+{
+	struct minivm_vcpu *vcpu;
+	struct minivm_vm *vm;
+	struct ucall uc;
+
+	MINIVM_REQUIRE();
+	vm = vm_create_64(&vcpu, guest_user_irq_main);
+	vm_handle_exception(vm, USER_VEC, true, 0);
+
+	ASSERT_RUN_UCALL(vcpu, &uc, UCALL_SYNC);
+	ASSERT_EQ(1, uc.args[0]);
+	ASSERT_EQ(0, user_interrupt(vcpu, USER_VEC, 0));
+	ASSERT_INTERRUPT(vcpu, USER_VEC);
+	ASSERT_RUN_UCALL(vcpu, &uc, UCALL_SYNC);
+	ASSERT_EQ(2, uc.args[0]);
+	ASSERT_RUN_UCALL(vcpu, &uc, UCALL_DONE);
+	vm_free(vm);
+}
+
+/* With the in-kernel irqchip the APIC owns interrupts: ENXIO. */
+TEST(user_interrupt_with_irqchip_is_enxio)
+{
+	struct minivm_vcpu *vcpu;
+	struct minivm_vm *vm;
+	struct minivm_run *run;
+
+	MINIVM_REQUIRE();
+	vm = vm_create_64_irqchip(&vcpu, guest_user_irq_main);
+	run = vcpu->run;
+	EXPECT_ERRNO(ENXIO, user_interrupt(vcpu, USER_VEC, 0));
+	/* and every RUN reports the vCPU ready: the APIC decides */
+	ASSERT_RUN_EXIT(vcpu, MINIVM_EXIT_IO);
+	EXPECT_EQ(1, run->ready_for_interrupt_injection);
+	vm_free(vm);
+}
+
 TEST_HARNESS_MAIN

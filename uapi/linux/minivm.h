@@ -61,6 +61,8 @@
 #define MINIVM_CAP_VCPU_EVENTS		14 /* 1: GET/SET_VCPU_EVENTS (exceptions) */
 #define MINIVM_CAP_STRING_IO		15 /* 1: INS/OUTS exit with io.count > 1 */
 #define MINIVM_CAP_IRQCHIP		16 /* 1: CREATE_IRQCHIP, IRQ_LINE, NMI */
+/* 1: MINIVM_INTERRUPT and the run area's interrupt-window fields */
+#define MINIVM_CAP_USER_INTERRUPT	18
 
 /* ---- VM ioctls ---- */
 #define MINIVM_CREATE_VCPU		_IO(MINIVMIO, 0x41) /* arg: vCPU id */
@@ -89,6 +91,7 @@
 #define MINIVM_GET_VCPU_EVENTS		_IOR(MINIVMIO, 0x8f, struct minivm_vcpu_events)
 #define MINIVM_SET_VCPU_EVENTS		_IOW(MINIVMIO, 0x90, struct minivm_vcpu_events)
 #define MINIVM_NMI			_IO(MINIVMIO, 0x91) /* arg: 0 */
+#define MINIVM_INTERRUPT		_IOW(MINIVMIO, 0x92, struct minivm_interrupt)
 
 /*
  * MINIVM_SET_USER_MEMORY_REGION: map [guest_phys_addr, +memory_size) onto
@@ -298,6 +301,15 @@ struct minivm_vcpu_events {
 	__u64 reserved[6];		/* must be zero */
 };
 
+/*
+ * MINIVM_INTERRUPT: an external interrupt for a vCPU of a VM without the
+ * in-kernel irqchip, from the VMM's own interrupt controller model.
+ */
+struct minivm_interrupt {
+	__u32 irq;			/* the vector, 0-255 */
+	__u32 padding;			/* must be zero */
+};
+
 /* minivm_run.exit_reason */
 #define MINIVM_EXIT_UNKNOWN		0
 #define MINIVM_EXIT_IO			1
@@ -309,6 +321,7 @@ struct minivm_vcpu_events {
 #define MINIVM_EXIT_MMIO		7
 #define MINIVM_EXIT_X86_RDMSR		8
 #define MINIVM_EXIT_X86_WRMSR		9
+#define MINIVM_EXIT_IRQ_WINDOW_OPEN	10 /* request_interrupt_window met */
 
 #define MINIVM_EXIT_IO_IN		0
 #define MINIVM_EXIT_IO_OUT		1
@@ -332,11 +345,25 @@ struct minivm_vcpu_events {
 struct minivm_run {
 	/* in */
 	__u8 immediate_exit;	/* non-zero: RUN returns EINTR at once */
-	__u8 padding1[7];
+	/*
+	 * Non-zero (no in-kernel irqchip): RUN returns with
+	 * MINIVM_EXIT_IRQ_WINDOW_OPEN as soon as the guest can take an
+	 * interrupt and none is queued (MINIVM_CAP_USER_INTERRUPT).
+	 */
+	__u8 request_interrupt_window;
+	__u8 padding1[6];
 
 	/* out */
 	__u32 exit_reason;	/* MINIVM_EXIT_* */
-	__u32 padding2;
+	/*
+	 * When RUN returns: whether MINIVM_INTERRUPT's vector would be
+	 * taken at once on the next RUN (RFLAGS.IF set, no STI or MOV SS
+	 * shadow, nothing queued; always 1 with the in-kernel irqchip),
+	 * and the guest's RFLAGS.IF.
+	 */
+	__u8 ready_for_interrupt_injection;
+	__u8 if_flag;
+	__u8 padding2[2];
 	__u64 reserved1[2];
 
 	union {

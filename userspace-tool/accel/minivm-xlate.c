@@ -112,6 +112,7 @@ static const char * const minivm_exit_names[] = {
 	[MINIVM_EXIT_MMIO]		= "MMIO",
 	[MINIVM_EXIT_X86_RDMSR]		= "X86_RDMSR",
 	[MINIVM_EXIT_X86_WRMSR]		= "X86_WRMSR",
+	[MINIVM_EXIT_IRQ_WINDOW_OPEN]	= "IRQ_WINDOW_OPEN",
 };
 
 const char *minivm_exit_name(uint32_t exit_reason)

@@ -350,6 +350,7 @@ const char *exit_reason_name(uint32_t reason)
 		[MINIVM_EXIT_MMIO] = "MMIO",
 		[MINIVM_EXIT_X86_RDMSR] = "X86_RDMSR",
 		[MINIVM_EXIT_X86_WRMSR] = "X86_WRMSR",
+		[MINIVM_EXIT_IRQ_WINDOW_OPEN] = "IRQ_WINDOW_OPEN",
 	};
 
 	if (reason < ARRAY_SIZE(names) && names[reason])
