@@ -54,8 +54,8 @@ static bool cpuinfo_has(const char *key, const char *word)
 	while (fgets(line, sizeof(line), f)) {
 		if (strncmp(line, key, strlen(key)) || !strchr(line, ':'))
 			continue;
-		for (p = strtok(strchr(line, ':') + 1, " \n"); p;
-		     p = strtok(NULL, " \n"))
+		for (p = strtok(strchr(line, ':') + 1, "\n "); p;
+		     p = strtok(NULL, "\n "))
 			if (!strcmp(p, word))
 				found = true;
 		break;
@@ -70,7 +70,7 @@ static bool vuln_says(const char *name, const char *text)
 
 	snprintf(path, sizeof(path), VULNS "%s", name);
 	read_line(path, buf, sizeof(buf));
-	return strstr(buf, text) != NULL;
+	return strstr(buf, text);
 }
 
 static bool mitigations_off(void)
@@ -78,7 +78,7 @@ static bool mitigations_off(void)
 	char buf[4096];
 
 	read_line("/proc/cmdline", buf, sizeof(buf));
-	return strstr(buf, "mitigations=off") != NULL;
+	return strstr(buf, "mitigations=off");
 }
 
 TEST(parameters_present)
@@ -146,15 +146,17 @@ TEST(verw_follows_mds)
 TEST(ibpb_follows_spectre_v2)
 {
 	char buf[512];
+	int want = -1;		/* -1: either answer */
 
 	MINIVM_REQUIRE();
 	read_line(VULNS "spectre_v2", buf, sizeof(buf));
 	TH_LOG("spectre_v2: %s", buf[0] ? buf : "(no file)");
-	if (strstr(buf, "IBPB: conditional") || strstr(buf, "IBPB: always-on")) {
-		EXPECT_EQ(1, param("ibpb"));
-	} else if (!cpuinfo_has("flags", "ibpb")) {
-		EXPECT_EQ(0, param("ibpb"));
-	}
+	if (strstr(buf, "IBPB: conditional") || strstr(buf, "IBPB: always-on"))
+		want = 1;
+	else if (!cpuinfo_has("flags", "ibpb"))
+		want = 0;
+	if (want >= 0)
+		EXPECT_EQ(want, param("ibpb"));
 }
 
 TEST_HARNESS_MAIN
