@@ -42,7 +42,7 @@
 
 enum {
 	G_ONESHOT, G_PERIODIC, G_DEADLINE, G_EDGE, G_LEVEL, G_MASKED,
-	G_WINDOW, G_SELF_IPI, G_NMI, G_HALT_FOREVER, G_HALT_IF,
+	G_WINDOW, G_SELF_IPI, G_NMI, G_HALT_FOREVER, G_HALT_IF, G_CLOCK,
 };
 
 static uint32_t apic_read(uint32_t reg)
@@ -188,6 +188,28 @@ static void __attribute__((used)) guest_irq_main(uint64_t which)
 		asm volatile("sti; hlt; cli");
 		apic_write(APIC_EOI, 0);
 		break;
+	case G_CLOCK:
+		/* 200 ms of guest time three ways; the host times each. */
+		GUEST_SYNC(0);
+		t0 = guest_rdtsc();
+		while (guest_rdtsc() - t0 < (uint64_t)tsc_khz * 200)
+			;			/* running */
+		GUEST_SYNC(1);
+		apic_write(APIC_LVT_TIMER, TIMER_VEC | 2U << 17);
+		deadline = guest_rdtsc() + (uint64_t)tsc_khz * 200;
+		asm volatile("wrmsr" : : "c"(MSR_TSC_DEADLINE),
+			     "a"((uint32_t)deadline),
+			     "d"((uint32_t)(deadline >> 32)));
+		asm volatile("sti; hlt; cli");	/* halted, TSC deadline */
+		apic_write(APIC_EOI, 0);
+		GUEST_SYNC(2);
+		apic_write(APIC_LVT_TIMER, TIMER_VEC);
+		apic_write(APIC_TIMER_DCR, 0xb);
+		apic_write(APIC_TIMER_ICR, apic_khz * 200);
+		asm volatile("sti; hlt; cli");	/* halted, one-shot */
+		apic_write(APIC_EOI, 0);
+		GUEST_SYNC(3);
+		break;
 	}
 	GUEST_DONE();
 }
@@ -286,6 +308,46 @@ TEST_F(irq, apic_timer_tsc_deadline)
 	ASSERT_INTERRUPT(self->vcpu, TIMER_VEC);
 	ASSERT_RUN_UCALL(self->vcpu, &uc, UCALL_SYNC);
 	EXPECT_EQ(0, uc.args[0]);
+	ASSERT_RUN_UCALL(self->vcpu, &uc, UCALL_DONE);
+}
+
+/*
+ * Guest time is host time: 200 ms by the guest's TSC, spinning, then
+ * halted until a TSC-deadline and a one-shot timer 200 ms out, take
+ * 200 ms of the host's CLOCK_MONOTONIC each (within -25%/+50%, for an
+ * emulator's scheduling). A guest clock running at twice the host's
+ * shows as 100 ms.
+ */
+TEST_F(irq, guest_time_is_host_time)
+{
+	static const char * const what[] = {
+		"spinning on RDTSC", "halted to a TSC deadline",
+		"halted to a one-shot timer",
+	};
+	uint64_t t[4];
+	struct ucall uc;
+	int i;
+
+	start(self, G_CLOCK);
+	vm_handle_exception(self->vm, TIMER_VEC, true, 0);
+	ASSERT_RUN_UCALL(self->vcpu, &uc, UCALL_SYNC);
+	t[0] = mono_ms();
+	ASSERT_RUN_UCALL(self->vcpu, &uc, UCALL_SYNC);
+	t[1] = mono_ms();
+	for (i = 2; i <= 3; i++) {
+		ASSERT_INTERRUPT(self->vcpu, TIMER_VEC);
+		ASSERT_RUN_UCALL(self->vcpu, &uc, UCALL_SYNC);
+		ASSERT_EQ(i, uc.args[0]);
+		t[i] = mono_ms();
+	}
+	for (i = 0; i < 3; i++) {
+		uint64_t ms = t[i + 1] - t[i];
+
+		TH_LOG("200 ms of guest time %s: %llu ms of the host's", what[i],
+		       (unsigned long long)ms);
+		EXPECT_GE(ms, 150);
+		EXPECT_LE(ms, 300);
+	}
 	ASSERT_RUN_UCALL(self->vcpu, &uc, UCALL_DONE);
 }
 

@@ -5,7 +5,9 @@
 # to watch.
 #   demo   (`make demo`) runs `minivm-run /minivm/guests/hello.bin`; the
 #          guest's greeting, sent through minivm-run's UART, appears on
-#          this terminal
+#          this terminal; then `minivm-run --kernel` boots the emulated
+#          machine's own Linux kernel nested, to a busybox init that
+#          reports what it sees and powers off
 #   bench  (`make bench`, one CPU) runs bench/exit_bench: the same guests
 #          under minivm and under kvm_intel of the same kernel, in the same
 #          boot; its table appears here and in build/rig/bench-<kernel>/.

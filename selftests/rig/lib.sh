@@ -42,6 +42,23 @@ stock_kernel_version() {
 	return 1
 }
 
+# The newest Debian 6.12 (bookworm-backports) kernel with its headers and
+# modules, for the stock612 kernel of the 6.12 tier.
+stock612_kernel_version() {
+	local v
+	# shellcheck disable=SC2012
+	for v in $(ls /boot 2>/dev/null |
+		   sed -n 's/^vmlinuz-\(6\.12\.[0-9]*+deb12-amd64\)$/\1/p' |
+		   sort -V -r); do
+		if [ -d "/lib/modules/$v/kernel" ] &&
+		   [ -f "/usr/src/linux-headers-$v/Makefile" ]; then
+			echo "$v"
+			return 0
+		fi
+	done
+	return 1
+}
+
 # Seconds since the epoch, for timings.
 now() { date +%s; }
 
@@ -142,7 +159,7 @@ copy_tree() {
 	mv "$list" "$dst.files"
 }
 
-# select_kernel stock|minimal: set KERNEL_NAME, KERNEL_IMAGE (the bzImage to
+# select_kernel stock|stock612|minimal: set KERNEL_NAME, KERNEL_IMAGE (the bzImage to
 # boot), KERNEL_MODROOT (its /lib/modules/<release> tree) and KERNEL_KDIR
 # (the build tree to build minivm.ko against).
 # shellcheck disable=SC2034 # for the scripts that source this file
@@ -157,6 +174,15 @@ select_kernel() {
 		KERNEL_MODROOT=/lib/modules/$v
 		KERNEL_KDIR=/usr/src/linux-headers-$v
 		;;
+	stock612)
+		local v
+		v=$(stock612_kernel_version) ||
+			rig_die "no Debian 6.12 kernel with matching headers (run scripts/install-deps.sh)"
+		KERNEL_NAME=$v
+		KERNEL_IMAGE=/boot/vmlinuz-$v
+		KERNEL_MODROOT=/lib/modules/$v
+		KERNEL_KDIR=/usr/src/linux-headers-$v
+		;;
 	minimal)
 		local d
 		d=$("$RIG_DIR/kernel-minimal.sh") || rig_die "no minimal kernel"
@@ -165,6 +191,6 @@ select_kernel() {
 		KERNEL_MODROOT=$d/modroot/lib/modules/$KERNEL_NAME
 		KERNEL_KDIR=$d/build
 		;;
-	*) rig_die "unknown kernel '$1' (stock or minimal)" ;;
+	*) rig_die "unknown kernel '$1' (stock, stock612 or minimal)" ;;
 	esac
 }

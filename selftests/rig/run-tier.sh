@@ -16,7 +16,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-[ $# = 2 ] || rig_die "usage: run-tier.sh vmx|novmx|demo|bench|linux stock|minimal"
+[ $# = 2 ] || rig_die "usage: run-tier.sh vmx|novmx|demo|bench|linux stock|stock612|minimal"
 tier=$1 kind=$2
 select_kernel "$kind"
 out=$RIG_OUT/$tier-$kind
@@ -75,9 +75,10 @@ demo|bench) : >"$expected" ;;
 *) rig_die "unknown tier '$tier'" ;;
 esac
 
-# The nested guest: this very kernel, and an initramfs of its own.
+# The nested guest: this very kernel, and an initramfs of its own (the
+# linux tier, and the demo's second act).
 linux=
-if [ "$tier" = linux ]; then
+if [ "$tier" = linux ] || [ "$tier" = demo ]; then
 	linux=$out/linux
 	rm -rf "$linux"
 	mkdir -p "$linux"
@@ -112,14 +113,15 @@ else
 fi
 
 # The nested guest needs its own memory besides this machine's.
-if [ "$tier" = linux ]; then
+if [ "$tier" = linux ] || [ "$tier" = demo ]; then
 	export MINIVM_RIG_MEGS=${MINIVM_RIG_MEGS:-1024}
-	export MINIVM_RIG_TEST_TIMEOUT=${MINIVM_RIG_TEST_TIMEOUT:-3300}
 fi
+[ "$tier" = linux ] &&
+	export MINIVM_RIG_TEST_TIMEOUT=${MINIVM_RIG_TEST_TIMEOUT:-3300}
 
 case $tier:$backend:$kind in
-linux:bochs:*) limit=3600 ;;
-*:bochs:stock) limit=1800 ;;
+linux:bochs:*|demo:bochs:stock) limit=3600 ;;
+*:bochs:stock|*:bochs:stock612) limit=1800 ;;
 *:bochs:*)   limit=900 ;;
 *)           limit=600 ;;
 esac
