@@ -68,10 +68,12 @@ struct cpuid_mask {
 			 BIT(24) | BIT(25) | BIT(26))
 #define F1D_APIC	BIT(9)
 /*
- * CPUID.7.0:EBX: FSGSBASE, BMI1, AVX2, FDP_EXCPTN_ONLY, BMI2, ERMS,
+ * CPUID.7.0:EBX: FSGSBASE, TSC_ADJUST (emulated, whatever the host has),
+ * BMI1, AVX2, FDP_EXCPTN_ONLY, BMI2, ERMS,
  * FPU CS/DS deprecation, AVX-512 (F, DQ, IFMA, PF, ER, CD, BW, VL),
  * RDSEED, ADX, CLFLUSHOPT, CLWB, SHA.
  */
+#define F7B_TSC_ADJUST	BIT(1)
 #define F7B_KEEP	(BIT(0) | BIT(3) | BIT(5) | BIT(6) | BIT(8) | BIT(9) | \
 			 BIT(13) | BIT(16) | BIT(17) | BIT(18) | BIT(19) | \
 			 BIT(21) | BIT(23) | BIT(24) | BIT(26) | BIT(27) | \
@@ -207,7 +209,14 @@ static void filter_leaf1(struct minivm_cpuid_entry *e)
 static void filter_leaf7(struct minivm_cpuid_entry *e)
 {
 	e->eax = 0;		/* no subleaf 1 and above */
-	e->ebx &= F7B_KEEP;
+	/*
+	 * TSC_ADJUST always: with it and an invariant TSC (0x80000007 EDX
+	 * bit 8, the host's), Linux trusts the TSC and does not check it
+	 * against a jiffies watchdog, which under a hypervisor's delayed
+	 * ticks marks it unstable; the guest then keeps time with jiffies
+	 * and, with a one-shot-only timer, runs twice as fast.
+	 */
+	e->ebx = (e->ebx & F7B_KEEP) | F7B_TSC_ADJUST;
 	if (!(minivm_supported_xcr0 & XFEATURE_MASK_YMM))
 		e->ebx &= ~BIT(5);
 	if ((minivm_supported_xcr0 & XFEATURE_MASK_AVX512) !=

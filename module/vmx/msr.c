@@ -41,7 +41,7 @@ const u32 vmx_msr_indices[VMX_NR_MSR_INDICES] = {
 	MSR_KERNEL_GS_BASE, MSR_FS_BASE, MSR_GS_BASE, MSR_TSC_AUX,
 	MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
 	MSR_IA32_CR_PAT, MSR_IA32_TSC, MSR_IA32_DEBUGCTLMSR,
-	MSR_IA32_ARCH_CAPABILITIES,
+	MSR_IA32_ARCH_CAPABILITIES, MSR_IA32_TSC_ADJUST,
 };
 
 #define PAT_DEFAULT	0x0007040600070406ULL
@@ -101,6 +101,7 @@ void vmx_msrs_reset(struct vmx_vcpu *vmx)
 		vmcs_write64(GUEST_IA32_PAT, PAT_DEFAULT);
 	/* The guest's TSC starts at 0, as after RESET. */
 	vmx->tsc_offset = -rdtsc();
+	vmx->tsc_adjust = 0;
 	vmcs_write64(TSC_OFFSET, vmx->tsc_offset);
 }
 
@@ -213,6 +214,9 @@ int vmx_get_msr(struct minivm_vcpu *vcpu, u32 index, u64 *data)
 	case MSR_IA32_TSC:
 		*data = rdtsc() + vmx->tsc_offset;
 		return 0;
+	case MSR_IA32_TSC_ADJUST:
+		*data = vmx->tsc_adjust;
+		return 0;
 	case MSR_IA32_DEBUGCTLMSR:
 		*data = vmcs_read64(GUEST_IA32_DEBUGCTL);
 		return 0;
@@ -286,7 +290,15 @@ int vmx_set_msr(struct minivm_vcpu *vcpu, u32 index, u64 data, bool host)
 			vmcs_write64(GUEST_IA32_PAT, data);
 		return 0;
 	case MSR_IA32_TSC:
+		/* A write of the TSC moves TSC_ADJUST by as much (SDM 17.17.3). */
+		vmx->tsc_adjust += data - (rdtsc() + vmx->tsc_offset);
 		vmx->tsc_offset = data - rdtsc();
+		vmcs_write64(TSC_OFFSET, vmx->tsc_offset);
+		return 0;
+	case MSR_IA32_TSC_ADJUST:
+		/* ... and a write of TSC_ADJUST moves the TSC. */
+		vmx->tsc_offset += data - vmx->tsc_adjust;
+		vmx->tsc_adjust = data;
 		vmcs_write64(TSC_OFFSET, vmx->tsc_offset);
 		return 0;
 	case MSR_IA32_DEBUGCTLMSR:

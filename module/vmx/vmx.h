@@ -117,6 +117,7 @@ struct vmx_vcpu {
 	bool guest_msrs_loaded;	/* on vmx->cpu, with preemption off */
 	u64 pat;		/* when the VMCS cannot hold it */
 	u64 tsc_offset;
+	u64 tsc_adjust;		/* IA32_TSC_ADJUST, virtual: see msr.c */
 
 	u64 xcr0;		/* guest XCR0, loaded around entry if != host */
 	unsigned long db[4], dr6;	/* guest DR0-3 and DR6 */
@@ -148,7 +149,7 @@ void vmx_load_guest_msrs(struct vmx_vcpu *vmx);
 void vmx_put_guest_msrs(struct vmx_vcpu *vmx);
 int vmx_get_msr(struct minivm_vcpu *vcpu, u32 index, u64 *data);
 int vmx_set_msr(struct minivm_vcpu *vcpu, u32 index, u64 data, bool host);
-#define VMX_NR_MSR_INDICES	16
+#define VMX_NR_MSR_INDICES	17
 extern const u32 vmx_msr_indices[VMX_NR_MSR_INDICES];
 int vmx_set_efer(struct vmx_vcpu *vmx, u64 efer);
 

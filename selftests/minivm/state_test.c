@@ -30,6 +30,7 @@
 #define MSR_LSTAR		0xc0000082
 #define MSR_KERNEL_GS_BASE	0xc0000102
 #define MSR_IA32_TSC		0x10
+#define MSR_IA32_TSC_ADJUST	0x3b
 
 #define RO_GPA			0x30000000UL	/* a read-only slot */
 #define X86_CR4_OSXSAVE		(1UL << 18)
@@ -556,6 +557,65 @@ TEST_F(state, msr_index_list_and_msrs)
 	EXPECT_EQ(GP_VECTOR, uc.args[0]);
 	EXPECT_EQ(0, uc.args[1]);
 	free(list);
+}
+
+static uint64_t get_msr1(int fd, uint32_t idx)
+{
+	static union msrs1 m;
+
+	memset(&m, 0, sizeof(m));
+	m.hdr.nmsrs = 1;
+	m.hdr.entries[0].index = idx;
+	if (ioctl(fd, MINIVM_GET_MSRS, &m) != 1)
+		return ~0ULL;
+	return m.hdr.entries[0].data;
+}
+
+static int set_msr1(int fd, uint32_t idx, uint64_t data)
+{
+	static union msrs1 m;
+
+	memset(&m, 0, sizeof(m));
+	m.hdr.nmsrs = 1;
+	m.hdr.entries[0].index = idx;
+	m.hdr.entries[0].data = data;
+	return ioctl(fd, MINIVM_SET_MSRS, &m);
+}
+
+/*
+ * IA32_TSC_ADJUST (CPUID.7.0:EBX bit 1, always offered): 0 at reset, a
+ * write moves the TSC by the difference, a write of the TSC moves
+ * TSC_ADJUST by as much (SDM Vol. 3, 17.17.3).
+ */
+TEST_F(state, tsc_adjust)
+{
+	const uint64_t jump = 1ULL << 40;
+	struct minivm_cpuid_entry *e;
+	struct minivm_cpuid *now;
+	uint64_t tsc, adj;
+	int fd;
+
+	start(self, G_MSR);
+	fd = self->vcpu->fd;
+	now = cpuid_alloc(256);
+	ASSERT_EQ(0, ioctl(fd, MINIVM_GET_CPUID, now));
+	e = cpuid_find(now, 7, 0);
+	ASSERT_NE(NULL, e);
+	EXPECT_TRUE(e->ebx & (1U << 1)) TH_LOG("CPUID.7.0:EBX 0x%x", e->ebx);
+	free(now);
+	EXPECT_EQ(0, get_msr1(fd, MSR_IA32_TSC_ADJUST));
+	tsc = get_msr1(fd, MSR_IA32_TSC);
+	ASSERT_EQ(1, set_msr1(fd, MSR_IA32_TSC_ADJUST, jump));
+	EXPECT_EQ(jump, get_msr1(fd, MSR_IA32_TSC_ADJUST));
+	EXPECT_GE(get_msr1(fd, MSR_IA32_TSC), tsc + jump);
+	EXPECT_LT(get_msr1(fd, MSR_IA32_TSC), tsc + jump + (1ULL << 36));
+
+	/* The TSC set back by 2^40: TSC_ADJUST follows, to about 0. */
+	tsc = get_msr1(fd, MSR_IA32_TSC);
+	ASSERT_EQ(1, set_msr1(fd, MSR_IA32_TSC, tsc - jump));
+	adj = get_msr1(fd, MSR_IA32_TSC_ADJUST);
+	EXPECT_LT(adj + (1ULL << 36), 2ULL << 36)
+		TH_LOG("TSC_ADJUST 0x%llx after the TSC went back", (unsigned long long)adj);
 }
 
 /* ---- The host's MSRs survive a guest that overwrites its own ---- */
