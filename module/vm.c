@@ -8,6 +8,7 @@
  * last VM, takes the CPUs out of VMX operation.
  */
 #include <linux/anon_inodes.h>
+#include <linux/atomic.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/sched/mm.h>
@@ -15,6 +16,9 @@
 #include <linux/uaccess.h>
 
 #include "minivm.h"
+
+/* The last VM id handed out (minivm.id): never reused, so never 0. */
+static atomic64_t minivm_last_vm_id = ATOMIC64_INIT(0);
 
 void minivm_vm_get(struct minivm *vm)
 {
@@ -41,6 +45,7 @@ void minivm_vm_put(struct minivm *vm)
 void minivm_vm_mark_dead(struct minivm *vm)
 {
 	WRITE_ONCE(vm->dead, true);
+	WRITE_ONCE(vm->stats.dead, 1);
 }
 
 static long minivm_enable_cap(struct minivm *vm, void __user *argp)
@@ -91,6 +96,10 @@ static long minivm_vm_ioctl(struct file *filp, unsigned int ioctl,
 		return minivm_create_irqchip(vm);
 	case MINIVM_IRQ_LINE:
 		return minivm_irq_line(vm, (void __user *)arg);
+	case MINIVM_GET_STATS_FD:
+		if (arg)
+			return -EINVAL;
+		return minivm_vm_stats_fd(vm);
 	default:
 		return -ENOTTY;
 	}
@@ -123,6 +132,8 @@ int minivm_create_vm(void)
 	mutex_init(&vm->vcpus_lock);
 	vm->mm = current->mm;
 	mmgrab(vm->mm);
+	vm->pid = task_tgid_nr(current);
+	vm->id = atomic64_inc_return(&minivm_last_vm_id);
 
 	ret = minivm_hardware_get();
 	if (ret)
