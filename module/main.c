@@ -123,6 +123,7 @@ static int __init minivm_init(void)
 	ret = minivm_stats_init();
 	if (ret)
 		goto err_cpuid_exit;
+	minivm_debugfs_init();
 
 	ret = misc_register(&minivm_dev);
 	if (ret) {
@@ -132,6 +133,7 @@ static int __init minivm_init(void)
 	return 0;
 
 err_stats_exit:
+	minivm_debugfs_exit();
 	minivm_stats_exit();
 err_cpuid_exit:
 	minivm_cpuid_exit();
@@ -147,6 +149,7 @@ static void __exit minivm_exit(void)
 	 * CPUs are already out of VMX operation.
 	 */
 	misc_deregister(&minivm_dev);
+	minivm_debugfs_exit();
 	minivm_stats_exit();
 	minivm_cpuid_exit();
 	minivm_backend->exit();

@@ -110,11 +110,12 @@ struct minivm {
 	/*
 	 * Statistics (stats.h). @pid (the creator's process) and @id (never
 	 * reused while the module is loaded) name the VM in its statistics
-	 * files.
+	 * files and in debugfs (@debugfs, an error pointer when absent).
 	 */
 	struct minivm_vm_stats stats;
 	pid_t pid;
 	u64 id;
+	struct dentry *debugfs;
 
 	void *arch;			/* backend state (EPT root, ...) */
 };

@@ -233,6 +233,28 @@ void minivm_stats_exit(void)
 	kfree(vcpu_kind.desc);
 }
 
+static const struct stats_kind *kind_of(bool vcpu)
+{
+	return vcpu ? &vcpu_kind : &vm_kind;
+}
+
+unsigned int minivm_stats_count(bool vcpu)
+{
+	return kind_of(vcpu)->hdr.num_desc;
+}
+
+const char *minivm_stats_name(bool vcpu, unsigned int i)
+{
+	return kind_of(vcpu)->desc[i].name;
+}
+
+u64 minivm_stats_value(bool vcpu, const void *stats, unsigned int i)
+{
+	const u64 *words = stats;
+
+	return READ_ONCE(words[kind_of(vcpu)->desc[i].offset / sizeof(u64)]);
+}
+
 void minivm_stats_run_return(struct minivm_vcpu *vcpu, int ret)
 {
 	struct minivm_vcpu_stats *s = &vcpu->stats;

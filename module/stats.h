@@ -2,7 +2,8 @@
 /*
  * Statistics of a VM and of each vCPU: the counters, and the helpers that
  * change them. stats.c turns them into the binary statistics files of
- * MINIVM_GET_STATS_FD and MINIVM_GET_VCPU_STATS_FD.
+ * MINIVM_GET_STATS_FD and MINIVM_GET_VCPU_STATS_FD, debugfs.c into the
+ * debugfs summary.
  *
  * Writers. A vCPU's counters are written only by the thread that runs
  * the vCPU (under vcpu->mutex, or in its RUN), so a plain increment is
@@ -11,7 +12,7 @@
  * memory, vcpus_lock for vCPUs and interrupt delivery), so they need no
  * atomics either.
  *
- * Readers (a stats file) take no lock: they read each counter
+ * Readers (a stats file, debugfs) take no lock: they read each counter
  * with READ_ONCE() while it may change. The writers store each counter
  * whole with WRITE_ONCE(), and an aligned 64-bit store and load are
  * single-copy atomic on x86-64, so a reader sees every u64 either before
@@ -108,5 +109,20 @@ void minivm_stats_run_return(struct minivm_vcpu *vcpu, int ret);
 void minivm_stats_pinned(struct minivm *vm, long delta);
 long minivm_vm_stats_fd(struct minivm *vm);
 long minivm_vcpu_stats_fd(struct minivm_vcpu *vcpu, struct file *vcpu_file);
+
+/*
+ * The statistics by name, for debugfs: @vcpu selects the vCPU set (else
+ * the VM's); descriptor @i of minivm_stats_count() has a name and, read
+ * from the counters at @stats, a value.
+ */
+unsigned int minivm_stats_count(bool vcpu);
+const char *minivm_stats_name(bool vcpu, unsigned int i);
+u64 minivm_stats_value(bool vcpu, const void *stats, unsigned int i);
+
+/* debugfs.c: /sys/kernel/debug/minivm/PID-VMID/summary */
+void minivm_debugfs_init(void);
+void minivm_debugfs_exit(void);
+void minivm_debugfs_vm_add(struct minivm *vm);
+void minivm_debugfs_vm_remove(struct minivm *vm);
 
 #endif /* MINIVM_STATS_H */

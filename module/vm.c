@@ -29,6 +29,8 @@ static void minivm_vm_release(struct kref *ref)
 {
 	struct minivm *vm = container_of(ref, struct minivm, ref);
 
+	/* First: it waits for debugfs readers, which look at the VM. */
+	minivm_debugfs_vm_remove(vm);
 	minivm_backend->vm_destroy(vm);
 	minivm_irqchip_free(vm);
 	minivm_free_memslots(vm);
@@ -143,6 +145,9 @@ int minivm_create_vm(void)
 	if (ret)
 		goto err_put_hardware;
 
+	/* Never fails: a VM without debugfs is still a VM. */
+	minivm_debugfs_vm_add(vm);
+
 	ret = anon_inode_getfd("minivm-vm", &minivm_vm_fops, vm,
 			       O_RDWR | O_CLOEXEC);
 	if (ret < 0)
@@ -150,6 +155,7 @@ int minivm_create_vm(void)
 	return ret;
 
 err_destroy_vm:
+	minivm_debugfs_vm_remove(vm);
 	minivm_backend->vm_destroy(vm);
 err_put_hardware:
 	minivm_hardware_put();
