@@ -62,6 +62,7 @@ struct minivm_vcpu_stats {
 	u64 event_reinjections;
 	/* guest accesses to the in-kernel local APIC and I/O APIC pages */
 	u64 mmio_in_kernel;
+	/* IPIs routed to vCPUs (a self-IPI stays in the local APIC) */
 	u64 ipis_sent;
 	u64 exits_by_class[MINIVM_MAX_EXIT_CLASSES];
 };
