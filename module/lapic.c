@@ -353,7 +353,7 @@ void minivm_vcpu_block(struct minivm_vcpu *vcpu)
 	if (minivm_lapic_pending(vcpu) >= 0 ||
 	    test_bit(LAPIC_F_NMI, &apic->flags)) {
 		vcpu->halted = false;
-		minivm_stat_inc(&vcpu->stats.halt_wakeups);
+		minivm_stat_inc(&vcpu->stats.halt_wakeup);
 		return;
 	}
 	/* Only a halt that sleeps pays for the clock. */

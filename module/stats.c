@@ -107,7 +107,7 @@ static const struct stats_field vcpu_fields[] = {
 	VCPU_COUNTER(internal_error_exits),
 	VCPU_COUNTER(signal_exits),
 	VCPU_COUNTER(halts_in_kernel),
-	VCPU_COUNTER(halt_wakeups),
+	VCPU_COUNTER(halt_wakeup),
 	STAT(vcpu, halt_wait_ns, CUMULATIVE, SECONDS, -9),
 	VCPU_COUNTER(irq_injections),
 	VCPU_COUNTER(nmi_injections),
@@ -128,7 +128,7 @@ static const struct stats_field vm_fields[] = {
 	VM_INSTANT(pages_pinned),
 	STAT(vm, pages_pinned_peak, PEAK, NONE, 0),
 	VM_INSTANT(mmu_table_pages),
-	STAT(vm, remote_tlb_flushes, CUMULATIVE, NONE, 0),
+	STAT(vm, remote_tlb_flush, CUMULATIVE, NONE, 0),
 	STAT(vm, irq_deliveries, CUMULATIVE, NONE, 0),
 };
 

@@ -53,7 +53,7 @@ struct minivm_vcpu_stats {
 	u64 signal_exits;
 	/* in-kernel HLT (irqchip, RFLAGS.IF set): sleeps, wakeups, time */
 	u64 halts_in_kernel;
-	u64 halt_wakeups;
+	u64 halt_wakeup;
 	u64 halt_wait_ns;
 	/* events put into VM entry */
 	u64 irq_injections;
@@ -75,7 +75,7 @@ struct minivm_vm_stats {
 	u64 pages_pinned;		/* guest pages pinned and mapped now */
 	u64 pages_pinned_peak;
 	u64 mmu_table_pages;		/* second-level page-table pages */
-	u64 remote_tlb_flushes;		/* flushes of every CPU's TLB */
+	u64 remote_tlb_flush;		/* flushes of every CPU's TLB */
 	u64 irq_deliveries;		/* interrupt messages some vCPU took */
 };
 

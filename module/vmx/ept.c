@@ -63,7 +63,7 @@ void vmx_invept_local(u64 eptp)
 static void invept_all_cpus(struct minivm *vm)
 {
 	on_each_cpu(invept_this_cpu, &to_vmx_vm(vm)->eptp, 1);
-	minivm_stat_inc(&vm->stats.remote_tlb_flushes);
+	minivm_stat_inc(&vm->stats.remote_tlb_flush);
 }
 
 int vmx_ept_init(struct minivm *vm)

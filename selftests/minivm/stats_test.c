@@ -305,7 +305,7 @@ TEST_F(stats, header_and_descriptors)
 	check_type(_metadata, &vm_st, "pages_pinned_peak",
 		   MINIVM_STATS_TYPE_PEAK, 0);
 	check_type(_metadata, &vm_st, "mmu_table_pages", INSTANT, 0);
-	check_type(_metadata, &vm_st, "remote_tlb_flushes", CUMULATIVE, 0);
+	check_type(_metadata, &vm_st, "remote_tlb_flush", CUMULATIVE, 0);
 	check_type(_metadata, &vm_st, "irq_deliveries", CUMULATIVE, 0);
 	check_type(_metadata, &vcpu_st, "exits", CUMULATIVE, 0);
 	check_type(_metadata, &vcpu_st, "userspace_exits", CUMULATIVE, 0);
@@ -424,12 +424,12 @@ TEST_F(stats, pinned_pages_follow_the_guest)
 	ASSERT_RUN_EXIT(self->vcpu, MINIVM_EXIT_HLT);
 
 	/* deleting the slot unpins everything; the peak stays */
-	EXPECT_EQ(0, stat_now(vm_fd, "remote_tlb_flushes"));
+	EXPECT_EQ(0, stat_now(vm_fd, "remote_tlb_flush"));
 	vm_delete_memory(self->vm, 0);
 	EXPECT_EQ(0, stat_now(vm_fd, "pages_pinned"));
 	EXPECT_EQ(peak, stat_now(vm_fd, "pages_pinned_peak"));
 	EXPECT_EQ(0, stat_now(vm_fd, "memslots"));
-	EXPECT_GE(stat_now(vm_fd, "remote_tlb_flushes"), 1);
+	EXPECT_GE(stat_now(vm_fd, "remote_tlb_flush"), 1);
 	close(vm_fd);
 	close(vcpu_fd);
 }
@@ -603,7 +603,7 @@ TEST_F(stats, irqchip_halt_and_injections)
 	/* the HLT slept in the kernel, and the timer ended it */
 	EXPECT_GE(stat_value(&st, "vmexit_hlt"), 1);
 	EXPECT_GE(stat_value(&st, "halts_in_kernel"), 1);
-	EXPECT_GE(stat_value(&st, "halt_wakeups"), 1);
+	EXPECT_GE(stat_value(&st, "halt_wakeup"), 1);
 	EXPECT_GT(stat_value(&st, "halt_wait_ns"), 0);
 	EXPECT_EQ(0, stat_value(&st, "hlt_exits"));
 	EXPECT_EQ(2, stat_value(&st, "irq_injections"));
