@@ -74,6 +74,8 @@ bool minivm_deliver_irq(struct minivm *vm, u32 dest, bool logical, u8 vector,
 		if (delivery_mode == X86_APIC_DM_LOWEST)
 			break;
 	}
+	if (taken)
+		minivm_stat_inc(&vm->stats.irq_deliveries);
 	mutex_unlock(&vm->vcpus_lock);
 	return taken;
 }

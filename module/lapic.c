@@ -100,6 +100,7 @@ static void lapic_ipi(void *opaque, u32 icr_low, u32 icr_high)
 		dest = 0xff;
 		logical = false;
 	}
+	minivm_stat_inc(&apic->vcpu->stats.ipis_sent);
 	minivm_deliver_irq(apic->vcpu->vm, dest, logical,
 			   X86_LAPIC_ICR_VECTOR(icr_low),
 			   X86_LAPIC_ICR_DM(icr_low), false,
@@ -330,9 +331,11 @@ bool minivm_irqchip_mmio(struct minivm_vcpu *vcpu, u64 gpa, void *data,
 {
 	if (!vcpu->apic)
 		return false;
-	if (lapic_mmio(vcpu, gpa, data, len, write))
-		return true;
-	return minivm_ioapic_mmio(vcpu->vm, gpa, data, len, write);
+	if (!lapic_mmio(vcpu, gpa, data, len, write) &&
+	    !minivm_ioapic_mmio(vcpu->vm, gpa, data, len, write))
+		return false;
+	minivm_stat_inc(&vcpu->stats.mmio_in_kernel);
+	return true;
 }
 
 /*
@@ -344,13 +347,18 @@ bool minivm_irqchip_mmio(struct minivm_vcpu *vcpu, u64 gpa, void *data,
 void minivm_vcpu_block(struct minivm_vcpu *vcpu)
 {
 	struct minivm_lapic *apic = vcpu->apic;
+	u64 start;
 
 	minivm_lapic_sync(vcpu);
 	if (minivm_lapic_pending(vcpu) >= 0 ||
 	    test_bit(LAPIC_F_NMI, &apic->flags)) {
 		vcpu->halted = false;
+		minivm_stat_inc(&vcpu->stats.halt_wakeup);
 		return;
 	}
+	/* Only a halt that sleeps pays for the clock. */
+	start = ktime_get_ns();
 	wait_event_interruptible(vcpu->wait, minivm_lapic_has_work(vcpu) ||
 				 test_bit(LAPIC_F_NMI, &apic->flags));
+	minivm_stat_add(&vcpu->stats.halt_wait_ns, ktime_get_ns() - start);
 }

@@ -58,6 +58,7 @@ long minivm_check_extension(unsigned long cap)
 	case MINIVM_CAP_STRING_IO:
 	case MINIVM_CAP_IRQCHIP:
 	case MINIVM_CAP_USER_INTERRUPT:
+	case MINIVM_CAP_BINARY_STATS_FD:
 		return 1;
 	case MINIVM_CAP_X86_USER_SPACE_MSR:
 		return MINIVM_MSR_EXIT_UNKNOWN | MINIVM_MSR_EXIT_INVAL;
@@ -119,13 +120,22 @@ static int __init minivm_init(void)
 	if (ret)
 		goto err_backend_exit;
 
+	/* The statistics' names include the backend's exit classes. */
+	ret = minivm_stats_init();
+	if (ret)
+		goto err_cpuid_exit;
+	minivm_debugfs_init();
+
 	ret = misc_register(&minivm_dev);
 	if (ret) {
 		pr_err(MINIVM_PREFIX "cannot register /dev/minivm: %d\n", ret);
-		goto err_cpuid_exit;
+		goto err_stats_exit;
 	}
 	return 0;
 
+err_stats_exit:
+	minivm_debugfs_exit();
+	minivm_stats_exit();
 err_cpuid_exit:
 	minivm_cpuid_exit();
 err_backend_exit:
@@ -140,6 +150,8 @@ static void __exit minivm_exit(void)
 	 * CPUs are already out of VMX operation.
 	 */
 	misc_deregister(&minivm_dev);
+	minivm_debugfs_exit();
+	minivm_stats_exit();
 	minivm_cpuid_exit();
 	minivm_backend->exit();
 }

@@ -103,6 +103,7 @@ static int delete_slot(struct minivm *vm, u32 id)
 	if (!slot)
 		return -ENOENT;
 	vm->slots[id] = NULL;
+	minivm_stat_add(&vm->stats.memslots, -1);
 	minivm_backend->zap_gfn_range(vm, slot->base_gfn, slot->npages);
 	kfree(slot);
 	return 0;
@@ -144,6 +145,7 @@ int minivm_set_memory_region(struct minivm *vm,
 	slot->userspace_addr = mem->userspace_addr;
 	slot->flags = mem->flags;
 	vm->slots[mem->slot] = slot;
+	minivm_stat_inc(&vm->stats.memslots);
 	ret = 0;
 
 out_unlock:

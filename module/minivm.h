@@ -17,6 +17,8 @@
 #include <asm/msr-index.h>
 #include <asm/processor-flags.h>
 
+#include "stats.h"
+
 #define MINIVM_PREFIX "minivm: "
 
 /*
@@ -105,6 +107,16 @@ struct minivm {
 	 */
 	struct minivm_irqchip *irqchip;
 
+	/*
+	 * Statistics (stats.h). @pid (the creator's process) and @id (never
+	 * reused while the module is loaded) name the VM in its statistics
+	 * files and in debugfs (@debugfs, an error pointer when absent).
+	 */
+	struct minivm_vm_stats stats;
+	pid_t pid;
+	u64 id;
+	struct dentry *debugfs;
+
 	void *arch;			/* backend state (EPT root, ...) */
 };
 
@@ -161,6 +173,9 @@ struct minivm_vcpu {
 	 * the backend injects it when the guest can take it. Under @mutex.
 	 */
 	int user_irq;
+
+	/* Written by the vCPU thread only; read by anyone (stats.h). */
+	struct minivm_vcpu_stats stats;
 };
 
 /* minivm_vcpu.mode */
@@ -251,6 +266,15 @@ struct minivm_backend_ops {
 	bool (*protected_mode)(struct minivm_vcpu *vcpu);
 	/* The guest's TSC now (host TSC + offset), for TSC-deadline. */
 	u64 (*guest_tsc)(struct minivm_vcpu *vcpu);
+
+	/*
+	 * Statistics: the backend sorts each VM exit it handles into one of
+	 * @nr_exit_classes classes of its own (minivm_stats_vmexit()),
+	 * which the statistics files name "vmexit_" + @exit_class_names[i].
+	 * At most MINIVM_MAX_EXIT_CLASSES.
+	 */
+	const char *const *exit_class_names;
+	unsigned int nr_exit_classes;
 };
 
 extern const struct minivm_backend_ops *minivm_backend;

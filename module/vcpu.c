@@ -64,6 +64,7 @@ static int minivm_vcpu_run(struct minivm_vcpu *vcpu)
 			cond_resched();
 	}
 	minivm_backend->vcpu_run_end(vcpu);
+	minivm_stats_run_return(vcpu, ret);
 	return ret;
 }
 
@@ -362,6 +363,13 @@ static long minivm_vcpu_ioctl(struct file *filp, unsigned int ioctl,
 	if (current->mm != vcpu->vm->mm)
 		return -EIO;
 
+	/*
+	 * Not under the mutex: a monitor must get the statistics of a vCPU
+	 * that sits in RUN, and nothing here touches the vCPU's state.
+	 */
+	if (ioctl == MINIVM_GET_VCPU_STATS_FD)
+		return arg ? -EINVAL : minivm_vcpu_stats_fd(vcpu, filp);
+
 	if (mutex_lock_killable(&vcpu->mutex))
 		return -EINTR;
 	minivm_backend->vcpu_load(vcpu);
@@ -426,6 +434,7 @@ static int minivm_vcpu_fd_release(struct inode *inode, struct file *filp)
 
 	mutex_lock(&vm->vcpus_lock);
 	vm->vcpus[vcpu->id] = NULL;
+	minivm_stat_add(&vm->stats.vcpus, -1);
 	mutex_unlock(&vm->vcpus_lock);
 
 	minivm_vcpu_destroy(vcpu);
@@ -499,6 +508,7 @@ int minivm_create_vcpu(struct minivm *vm, unsigned long id)
 		minivm_vm_put(vm);
 		goto err_free_backend;
 	}
+	minivm_stat_inc(&vm->stats.vcpus);
 	mutex_unlock(&vm->vcpus_lock);
 	return ret;
 

@@ -8,6 +8,7 @@
  * last VM, takes the CPUs out of VMX operation.
  */
 #include <linux/anon_inodes.h>
+#include <linux/atomic.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/sched/mm.h>
@@ -15,6 +16,9 @@
 #include <linux/uaccess.h>
 
 #include "minivm.h"
+
+/* The last VM id handed out (minivm.id): never reused, so never 0. */
+static atomic64_t minivm_last_vm_id = ATOMIC64_INIT(0);
 
 void minivm_vm_get(struct minivm *vm)
 {
@@ -25,6 +29,8 @@ static void minivm_vm_release(struct kref *ref)
 {
 	struct minivm *vm = container_of(ref, struct minivm, ref);
 
+	/* First: it waits for debugfs readers, which look at the VM. */
+	minivm_debugfs_vm_remove(vm);
 	minivm_backend->vm_destroy(vm);
 	minivm_irqchip_free(vm);
 	minivm_free_memslots(vm);
@@ -41,6 +47,7 @@ void minivm_vm_put(struct minivm *vm)
 void minivm_vm_mark_dead(struct minivm *vm)
 {
 	WRITE_ONCE(vm->dead, true);
+	WRITE_ONCE(vm->stats.dead, 1);
 }
 
 static long minivm_enable_cap(struct minivm *vm, void __user *argp)
@@ -91,6 +98,10 @@ static long minivm_vm_ioctl(struct file *filp, unsigned int ioctl,
 		return minivm_create_irqchip(vm);
 	case MINIVM_IRQ_LINE:
 		return minivm_irq_line(vm, (void __user *)arg);
+	case MINIVM_GET_STATS_FD:
+		if (arg)
+			return -EINVAL;
+		return minivm_vm_stats_fd(vm);
 	default:
 		return -ENOTTY;
 	}
@@ -123,6 +134,8 @@ int minivm_create_vm(void)
 	mutex_init(&vm->vcpus_lock);
 	vm->mm = current->mm;
 	mmgrab(vm->mm);
+	vm->pid = task_tgid_nr(current);
+	vm->id = atomic64_inc_return(&minivm_last_vm_id);
 
 	ret = minivm_hardware_get();
 	if (ret)
@@ -132,6 +145,9 @@ int minivm_create_vm(void)
 	if (ret)
 		goto err_put_hardware;
 
+	/* Never fails: a VM without debugfs is still a VM. */
+	minivm_debugfs_vm_add(vm);
+
 	ret = anon_inode_getfd("minivm-vm", &minivm_vm_fops, vm,
 			       O_RDWR | O_CLOEXEC);
 	if (ret < 0)
@@ -139,6 +155,7 @@ int minivm_create_vm(void)
 	return ret;
 
 err_destroy_vm:
+	minivm_debugfs_vm_remove(vm);
 	minivm_backend->vm_destroy(vm);
 err_put_hardware:
 	minivm_hardware_put();

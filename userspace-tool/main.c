@@ -31,6 +31,7 @@
 #include "iothread.h"
 #include "options.h"
 #include "pc.h"
+#include "stats-dump.h"
 #include "util.h"
 #include "vcpu.h"
 #include "vm.h"
@@ -180,6 +181,7 @@ int main(int argc, char *argv[])
 	/* Shared with the I/O thread for the whole run: not on a stack. */
 	static struct iothread io;
 	static struct pc pc;
+	static struct stats_dump stats;
 	struct vmm_devices devs;
 	struct options opts;
 	struct boot_cpu cpu;
@@ -244,8 +246,13 @@ int main(int argc, char *argv[])
 	status = vcpu_run(&vm, &devs);
 	if (opts.kernel)
 		iothread_stop(&io);
+	/* Read while the VM exists; print once the terminal is itself again. */
+	if (opts.stats)
+		stats_dump_collect(&vm, &stats);
 	vm_destroy(&vm);
 	console_restore();
+	if (opts.stats)
+		stats_dump_print(&stats);
 
 	if (opts.debug_io) {
 		char line[256];

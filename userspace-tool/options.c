@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The command line:
- *   minivm-run [-v] [--debug-io] [-m SIZE] [--accel NAME] FLAT_BINARY
- *   minivm-run [-v] [--debug-io] [-m SIZE] [--accel NAME] --kernel FILE
- *              [--initrd FILE] [--append CMDLINE]
+ *   minivm-run [-v] [--debug-io] [--stats] [-m SIZE] [--accel NAME] FLAT_BINARY
+ *   minivm-run [-v] [--debug-io] [--stats] [-m SIZE] [--accel NAME]
+ *              --kernel FILE [--initrd FILE] [--append CMDLINE]
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -38,6 +38,9 @@ const char options_usage[] =
 "  -v, --verbose       trace every exit on stderr\n"
 "      --debug-io      log every port or MMIO access no device claims on\n"
 "                      stderr, and their number at the end\n"
+"      --stats         when the guest ends, print the VM's and the vCPU's\n"
+"                      non-zero statistics on stderr, named as the driver\n"
+"                      names them (its binary statistics files)\n"
 "  -h, --help          print this help and exit\n"
 "  -V, --version       print the version and the minivm API version and exit\n"
 "\n"
@@ -66,6 +69,7 @@ enum {
 	OPT_INITRD,
 	OPT_APPEND,
 	OPT_DEBUG_IO,
+	OPT_STATS,
 };
 
 static const struct option long_options[] = {
@@ -76,6 +80,7 @@ static const struct option long_options[] = {
 	{ "memory",	required_argument,	NULL, 'm' },
 	{ "verbose",	no_argument,		NULL, 'v' },
 	{ "debug-io",	no_argument,		NULL, OPT_DEBUG_IO },
+	{ "stats",	no_argument,		NULL, OPT_STATS },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ "version",	no_argument,		NULL, 'V' },
 	{ NULL,		0,			NULL, 0 },
@@ -226,6 +231,9 @@ enum options_action options_parse(int argc, char *argv[], struct options *opts,
 			break;
 		case OPT_DEBUG_IO:
 			opts->debug_io = true;
+			break;
+		case OPT_STATS:
+			opts->stats = true;
 			break;
 		case 'h':
 			return OPTIONS_HELP;

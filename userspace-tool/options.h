@@ -18,6 +18,7 @@ struct options {
 	const char *accel;	/* "minivm" or "kvm" */
 	bool verbose;		/* trace exits on stderr */
 	bool debug_io;		/* log accesses no device claims on stderr */
+	bool stats;		/* print the driver's statistics at the end */
 };
 
 enum options_action {

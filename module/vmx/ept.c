@@ -60,9 +60,10 @@ void vmx_invept_local(u64 eptp)
 		invept(VMX_EPT_EXTENT_GLOBAL, 0);
 }
 
-static void invept_all_cpus(struct vmx_vm *vmx_vm)
+static void invept_all_cpus(struct minivm *vm)
 {
-	on_each_cpu(invept_this_cpu, &vmx_vm->eptp, 1);
+	on_each_cpu(invept_this_cpu, &to_vmx_vm(vm)->eptp, 1);
+	minivm_stat_inc(&vm->stats.remote_tlb_flush);
 }
 
 int vmx_ept_init(struct minivm *vm)
@@ -80,6 +81,8 @@ int vmx_ept_init(struct minivm *vm)
 	/* EPTP: write-back paging structures, 4-level walk (SDM 25.6.11). */
 	vmx_vm->eptp = __pa(vmx_vm->ept_root) | VMX_EPTP_PWL_4 | 6;
 	vm->arch = vmx_vm;
+	/* The VM is not visible yet: no lock needed for the statistics. */
+	vm->stats.mmu_table_pages = 1;
 	return 0;
 }
 
@@ -177,15 +180,16 @@ void vmx_ept_zap(struct minivm *vm, u64 gfn, u64 npages)
 		gfn = zap_range(vmx_vm->ept_root, EPT_LEVELS, gfn, end,
 				zapped, &nr);
 		if (nr)
-			invept_all_cpus(vmx_vm);
+			invept_all_cpus(vm);
 		for (i = 0; i < nr; i++)
 			unpin_leaf(zapped[i]);
+		minivm_stats_pinned(vm, -(long)nr);
 		cond_resched();
 	}
 }
 
 /* Find the leaf slot for @gfn, allocating intermediate tables. */
-static u64 *walk_alloc(u64 *table, u64 gfn)
+static u64 *walk_alloc(struct minivm *vm, u64 *table, u64 gfn)
 {
 	int level;
 
@@ -198,6 +202,7 @@ static u64 *walk_alloc(u64 *table, u64 gfn)
 			if (!child)
 				return NULL;
 			WRITE_ONCE(*entry, __pa(child) | EPT_RWX);
+			minivm_stat_inc(&vm->stats.mmu_table_pages);
 		}
 		table = ept_table(*entry);
 	}
@@ -223,7 +228,7 @@ int vmx_ept_map(struct minivm *vm, u64 gpa)
 		goto out_unlock;
 	}
 
-	leaf = walk_alloc(vmx_vm->ept_root, gfn);
+	leaf = walk_alloc(vm, vmx_vm->ept_root, gfn);
 	if (!leaf) {
 		ret = -ENOMEM;
 		goto out_unlock;
@@ -249,6 +254,7 @@ int vmx_ept_map(struct minivm *vm, u64 gpa)
 	}
 	WRITE_ONCE(*leaf, PFN_PHYS(page_to_pfn(page)) | EPT_LEAF_WB |
 		   (rw ? EPT_RWX : EPT_RX));
+	minivm_stats_pinned(vm, 1);
 
 out_unlock:
 	mutex_unlock(&vm->slots_lock);

@@ -15,11 +15,12 @@
 #include "vmcs.h"
 #include "vmx.h"
 
-void vmx_inject_exception(unsigned int vector, bool has_error_code,
-			  u32 error_code)
+void vmx_inject_exception(struct vmx_vcpu *vmx, unsigned int vector,
+			  bool has_error_code, u32 error_code)
 {
 	u32 info = vector | INTR_TYPE_HARD_EXCEPTION | INTR_INFO_VALID_MASK;
 
+	minivm_stat_inc(&vmx->vcpu->stats.exception_injections);
 	/* VM entry refuses an error code in real mode (SDM 27.2.1.3). */
 	if (has_error_code && (vmx_guest_cr0() & X86_CR0_PE)) {
 		info |= INTR_INFO_DELIVER_CODE_MASK;
@@ -28,14 +29,14 @@ void vmx_inject_exception(unsigned int vector, bool has_error_code,
 	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, info);
 }
 
-void vmx_inject_gp(void)
+void vmx_inject_gp(struct vmx_vcpu *vmx)
 {
-	vmx_inject_exception(13, true, 0);
+	vmx_inject_exception(vmx, 13, true, 0);
 }
 
-void vmx_inject_ud(void)
+void vmx_inject_ud(struct vmx_vcpu *vmx)
 {
-	vmx_inject_exception(6, false, 0);
+	vmx_inject_exception(vmx, 6, false, 0);
 }
 
 /*
@@ -77,7 +78,7 @@ int vmx_reflect_exception(struct vmx_vcpu *vmx, u32 intr_info)
 				      EXIT_REASON_EXCEPTION_NMI);
 
 	if (vector == X86_TRAP_AC) {
-		vmx_inject_exception(X86_TRAP_AC, true,
+		vmx_inject_exception(vmx, X86_TRAP_AC, true,
 				     vmcs_read32(VM_EXIT_INTR_ERROR_CODE));
 		return 1;
 	}
@@ -108,7 +109,7 @@ int vmx_reflect_exception(struct vmx_vcpu *vmx, u32 intr_info)
 		vmcs_writel(GUEST_PENDING_DBG_EXCEPTIONS,
 			    vmcs_readl(GUEST_PENDING_DBG_EXCEPTIONS) | DR_STEP);
 	}
-	vmx_inject_exception(X86_TRAP_DB, false, 0);
+	vmx_inject_exception(vmx, X86_TRAP_DB, false, 0);
 	return 1;
 }
 
@@ -146,6 +147,7 @@ void vmx_set_events(struct minivm_vcpu *vcpu,
 		vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, 0);
 		return;
 	}
-	vmx_inject_exception(ev->exception.nr, ev->exception.has_error_code,
+	vmx_inject_exception(to_vmx(vcpu), ev->exception.nr,
+			     ev->exception.has_error_code,
 			     ev->exception.error_code);
 }

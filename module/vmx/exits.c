@@ -190,7 +190,7 @@ int vmx_complete_pending(struct vmx_vcpu *vmx)
 		return vmx_complete_mmio(vmx);
 	case VMX_PENDING_RDMSR:
 		if (run->msr.error) {
-			vmx_inject_gp();
+			vmx_inject_gp(vmx);
 			return 1;
 		}
 		vmx->regs[VCPU_RAX] = lower_32_bits(run->msr.data);
@@ -199,7 +199,7 @@ int vmx_complete_pending(struct vmx_vcpu *vmx)
 		return 1;
 	case VMX_PENDING_WRMSR:
 		if (run->msr.error)
-			vmx_inject_gp();
+			vmx_inject_gp(vmx);
 		else
 			skip_instruction();
 		return 1;
@@ -281,7 +281,7 @@ static int handle_cr(struct vmx_vcpu *vmx, u32 exit_reason)
 		goto unhandled;
 	}
 	if (!ok) {
-		vmx_inject_gp();
+		vmx_inject_gp(vmx);
 		return 1;
 	}
 	skip_instruction();
@@ -320,7 +320,7 @@ static int msr_refused(struct vmx_vcpu *vmx, int err, bool write, u32 index,
 				    MINIVM_MSR_EXIT_INVAL;
 
 	if (!(READ_ONCE(vmx->vcpu->vm->user_msr_exits) & kind)) {
-		vmx_inject_gp();
+		vmx_inject_gp(vmx);
 		return 1;
 	}
 	run->exit_reason = write ? MINIVM_EXIT_X86_WRMSR :
@@ -370,12 +370,12 @@ static int handle_xsetbv(struct vmx_vcpu *vmx, u32 exit_reason)
 		  (u32)vmx->regs[VCPU_RAX];
 
 	if (!(vmx_guest_cr4() & X86_CR4_OSXSAVE)) {
-		vmx_inject_ud();
+		vmx_inject_ud(vmx);
 		return 1;
 	}
 	if ((u32)vmx->regs[VCPU_RCX] != 0 || vmx_cpl() != 0 ||
 	    vmx_set_xcr0(vmx->vcpu, val)) {
-		vmx_inject_gp();
+		vmx_inject_gp(vmx);
 		return 1;
 	}
 	skip_instruction();
@@ -396,7 +396,7 @@ static int handle_dr(struct vmx_vcpu *vmx, u32 exit_reason)
 	/* DR4/DR5 are DR6/DR7, unless CR4.DE makes them #UD. */
 	if (dr == 4 || dr == 5) {
 		if (vmx_guest_cr4() & X86_CR4_DE) {
-			vmx_inject_ud();
+			vmx_inject_ud(vmx);
 			return 1;
 		}
 		dr += 2;
@@ -408,7 +408,7 @@ static int handle_dr(struct vmx_vcpu *vmx, u32 exit_reason)
 	} else {
 		val = gpr_read(vmx, DR_GPR(qual));
 		if (dr >= 6 && upper_32_bits(val)) {
-			vmx_inject_gp();
+			vmx_inject_gp(vmx);
 			return 1;
 		}
 		if (dr < 4)
@@ -425,14 +425,14 @@ static int handle_dr(struct vmx_vcpu *vmx, u32 exit_reason)
 /* VMX instructions, GETSEC, MONITOR/MWAIT: not offered (CPUID), so #UD. */
 static int handle_ud(struct vmx_vcpu *vmx, u32 exit_reason)
 {
-	vmx_inject_ud();
+	vmx_inject_ud(vmx);
 	return 1;
 }
 
 /* RDPMC: there is no PMU for the guest (CPUID leaf 0xA is empty). */
 static int handle_rdpmc(struct vmx_vcpu *vmx, u32 exit_reason)
 {
-	vmx_inject_gp();
+	vmx_inject_gp(vmx);
 	return 1;
 }
 
@@ -474,6 +474,65 @@ static int handle_ept_violation(struct vmx_vcpu *vmx, u32 exit_reason)
 				      exit_reason);
 	return ret;
 }
+
+const char *const vmx_exit_class_names[VMX_NR_EXIT_CLASSES] = {
+	[VMX_EXIT_OTHER]		= "other",
+	[VMX_EXIT_EXTERNAL_INTERRUPT]	= "external_interrupt",
+	[VMX_EXIT_EXCEPTION_NMI]	= "exception_nmi",
+	[VMX_EXIT_TRIPLE_FAULT]		= "triple_fault",
+	[VMX_EXIT_INTERRUPT_WINDOW]	= "interrupt_window",
+	[VMX_EXIT_NMI_WINDOW]		= "nmi_window",
+	[VMX_EXIT_PREEMPTION_TIMER]	= "preemption_timer",
+	[VMX_EXIT_HLT]			= "hlt",
+	[VMX_EXIT_IO]			= "io_instruction",
+	[VMX_EXIT_EPT_VIOLATION]	= "ept_violation",
+	[VMX_EXIT_EPT_MISCONFIG]	= "ept_misconfig",
+	[VMX_EXIT_CPUID]		= "cpuid",
+	[VMX_EXIT_CR]			= "cr_access",
+	[VMX_EXIT_DR]			= "dr_access",
+	[VMX_EXIT_MSR_READ]		= "msr_read",
+	[VMX_EXIT_MSR_WRITE]		= "msr_write",
+	[VMX_EXIT_XSETBV]		= "xsetbv",
+	[VMX_EXIT_UNSUPPORTED]		= "unsupported_instruction",
+};
+
+static_assert(VMX_NR_EXIT_CLASSES <= MINIVM_MAX_EXIT_CLASSES);
+
+/* Each basic exit reason's class; 0 (VMX_EXIT_OTHER) where not listed. */
+static const u8 vmx_exit_classes[] = {
+	[EXIT_REASON_EXCEPTION_NMI]	= VMX_EXIT_EXCEPTION_NMI,
+	[EXIT_REASON_EXTERNAL_INTERRUPT] = VMX_EXIT_EXTERNAL_INTERRUPT,
+	[EXIT_REASON_TRIPLE_FAULT]	= VMX_EXIT_TRIPLE_FAULT,
+	[EXIT_REASON_INTERRUPT_WINDOW]	= VMX_EXIT_INTERRUPT_WINDOW,
+	[EXIT_REASON_NMI_WINDOW]	= VMX_EXIT_NMI_WINDOW,
+	[EXIT_REASON_CPUID]		= VMX_EXIT_CPUID,
+	[EXIT_REASON_HLT]		= VMX_EXIT_HLT,
+	[EXIT_REASON_VMCALL]		= VMX_EXIT_UNSUPPORTED,
+	[EXIT_REASON_VMCLEAR]		= VMX_EXIT_UNSUPPORTED,
+	[EXIT_REASON_VMLAUNCH]		= VMX_EXIT_UNSUPPORTED,
+	[EXIT_REASON_VMPTRLD]		= VMX_EXIT_UNSUPPORTED,
+	[EXIT_REASON_VMPTRST]		= VMX_EXIT_UNSUPPORTED,
+	[EXIT_REASON_VMREAD]		= VMX_EXIT_UNSUPPORTED,
+	[EXIT_REASON_VMRESUME]		= VMX_EXIT_UNSUPPORTED,
+	[EXIT_REASON_VMWRITE]		= VMX_EXIT_UNSUPPORTED,
+	[EXIT_REASON_VMOFF]		= VMX_EXIT_UNSUPPORTED,
+	[EXIT_REASON_VMON]		= VMX_EXIT_UNSUPPORTED,
+	[EXIT_REASON_CR_ACCESS]		= VMX_EXIT_CR,
+	[EXIT_REASON_DR_ACCESS]		= VMX_EXIT_DR,
+	[EXIT_REASON_IO_INSTRUCTION]	= VMX_EXIT_IO,
+	[EXIT_REASON_MSR_READ]		= VMX_EXIT_MSR_READ,
+	[EXIT_REASON_MSR_WRITE]		= VMX_EXIT_MSR_WRITE,
+	[EXIT_REASON_MWAIT_INSTRUCTION]	= VMX_EXIT_UNSUPPORTED,
+	[EXIT_REASON_MONITOR_INSTRUCTION] = VMX_EXIT_UNSUPPORTED,
+	[EXIT_REASON_EPT_VIOLATION]	= VMX_EXIT_EPT_VIOLATION,
+	[EXIT_REASON_EPT_MISCONFIG]	= VMX_EXIT_EPT_MISCONFIG,
+	[EXIT_REASON_INVEPT]		= VMX_EXIT_UNSUPPORTED,
+	[EXIT_REASON_PREEMPTION_TIMER]	= VMX_EXIT_PREEMPTION_TIMER,
+	[EXIT_REASON_INVVPID]		= VMX_EXIT_UNSUPPORTED,
+	[EXIT_REASON_XSETBV]		= VMX_EXIT_XSETBV,
+	[EXIT_REASON_GETSEC]		= VMX_EXIT_UNSUPPORTED,
+	[EXIT_REASON_VMFUNC]		= VMX_EXIT_UNSUPPORTED,
+};
 
 typedef int (*exit_handler_t)(struct vmx_vcpu *vmx, u32 exit_reason);
 
@@ -521,13 +580,14 @@ static const exit_handler_t vmx_exit_handlers[] = {
  * userspace, so only they may resume with an event in flight (SDM Vol. 3,
  * 28.2.4 and 29.2).
  */
-static bool reinject_event(void)
+static bool reinject_event(struct vmx_vcpu *vmx)
 {
 	u32 info = vmcs_read32(IDT_VECTORING_INFO_FIELD);
 	u32 type = info & VECTORING_INFO_TYPE_MASK;
 
 	if (!(info & VECTORING_INFO_VALID_MASK))
 		return false;
+	minivm_stat_inc(&vmx->vcpu->stats.event_reinjections);
 	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD,
 		     info & (VECTORING_INFO_VECTOR_MASK |
 			     VECTORING_INFO_TYPE_MASK |
@@ -545,7 +605,11 @@ static bool reinject_event(void)
 
 int vmx_handle_exit(struct vmx_vcpu *vmx, u32 exit_reason)
 {
-	if (reinject_event() && exit_reason != EXIT_REASON_EPT_VIOLATION &&
+	minivm_stats_vmexit(&vmx->vcpu->stats,
+			    exit_reason < ARRAY_SIZE(vmx_exit_classes) ?
+			    vmx_exit_classes[exit_reason] : VMX_EXIT_OTHER);
+
+	if (reinject_event(vmx) && exit_reason != EXIT_REASON_EPT_VIOLATION &&
 	    exit_reason != EXIT_REASON_EXTERNAL_INTERRUPT &&
 	    exit_reason != EXIT_REASON_EXCEPTION_NMI &&
 	    exit_reason != EXIT_REASON_PREEMPTION_TIMER &&

@@ -59,6 +59,7 @@ static bool inject_nmi(struct vmx_vcpu *vmx)
 	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, NMI_VECTOR | INTR_TYPE_NMI_INTR |
 		     INTR_INFO_VALID_MASK);
 	vmx->nmi_pending = false;
+	minivm_stat_inc(&vmx->vcpu->stats.nmi_injections);
 	return true;
 }
 
@@ -94,6 +95,7 @@ void vmx_inject_interrupts(struct vmx_vcpu *vmx)
 	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, vector | INTR_TYPE_EXT_INTR |
 		     INTR_INFO_VALID_MASK);
 	minivm_lapic_ack(vcpu, vector);
+	minivm_stat_inc(&vcpu->stats.irq_injections);
 	/* another one may be waiting behind it */
 	set_exec_ctl(vmx, CPU_BASED_INTR_WINDOW_EXITING,
 		     minivm_lapic_pending(vcpu) >= 0);
@@ -121,6 +123,7 @@ void vmx_inject_user_interrupt(struct vmx_vcpu *vmx)
 			vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, vcpu->user_irq |
 				     INTR_TYPE_EXT_INTR | INTR_INFO_VALID_MASK);
 			vcpu->user_irq = -1;
+			minivm_stat_inc(&vcpu->stats.irq_injections);
 		} else {
 			window = true;
 		}
@@ -176,6 +179,7 @@ int vmx_handle_hlt(struct vmx_vcpu *vmx, u32 exit_reason)
 	skip_instruction();
 	if (vcpu->apic && (vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_IF)) {
 		vcpu->halted = true;
+		minivm_stat_inc(&vcpu->stats.halts_in_kernel);
 		return 1;
 	}
 	vcpu->run->exit_reason = MINIVM_EXIT_HLT;

@@ -191,7 +191,7 @@ static int emulation_stopped(struct vmx_vcpu *vmx, const struct x86_emu_ctxt *c,
 		return emulation_failed(vmx, c, gpa);
 	if (c->fault_vector == 14)
 		vmx->cr2 = c->fault_addr;
-	vmx_inject_exception(c->fault_vector, c->fault_has_error_code,
+	vmx_inject_exception(vmx, c->fault_vector, c->fault_has_error_code,
 			     c->fault_error_code);
 	return 1;
 }

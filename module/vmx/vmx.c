@@ -377,6 +377,8 @@ static const struct minivm_backend_ops vmx_ops = {
 	.set_events		= vmx_set_events,
 	.protected_mode		= vmx_protected_mode,
 	.guest_tsc		= vmx_guest_tsc,
+	.exit_class_names	= vmx_exit_class_names,
+	.nr_exit_classes	= VMX_NR_EXIT_CLASSES,
 };
 
 const struct minivm_backend_ops *minivm_vmx_probe(void)

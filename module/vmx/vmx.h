@@ -154,10 +154,10 @@ extern const u32 vmx_msr_indices[VMX_NR_MSR_INDICES];
 int vmx_set_efer(struct vmx_vcpu *vmx, u64 efer);
 
 /* events.c: exceptions for the guest */
-void vmx_inject_exception(unsigned int vector, bool has_error_code,
-			  u32 error_code);
-void vmx_inject_gp(void);
-void vmx_inject_ud(void);
+void vmx_inject_exception(struct vmx_vcpu *vmx, unsigned int vector,
+			  bool has_error_code, u32 error_code);
+void vmx_inject_gp(struct vmx_vcpu *vmx);
+void vmx_inject_ud(struct vmx_vcpu *vmx);
 int vmx_reflect_exception(struct vmx_vcpu *vmx, u32 intr_info);
 void vmx_get_events(struct minivm_vcpu *vcpu, struct minivm_vcpu_events *ev);
 void vmx_set_events(struct minivm_vcpu *vcpu,
@@ -241,7 +241,34 @@ void vmx_spec_init(void);
 void vmx_spec_before_entry(void);
 void vmx_spec_vcpu_switch(void);
 
-/* exits.c */
+/*
+ * exits.c. The statistics sort VM exits into these classes (the
+ * statistics files call them vmexit_NAME, vmx_exit_class_names[]); an
+ * exit reason that none names is "other".
+ */
+enum vmx_exit_class {
+	VMX_EXIT_OTHER,
+	VMX_EXIT_EXTERNAL_INTERRUPT,
+	VMX_EXIT_EXCEPTION_NMI,
+	VMX_EXIT_TRIPLE_FAULT,
+	VMX_EXIT_INTERRUPT_WINDOW,
+	VMX_EXIT_NMI_WINDOW,
+	VMX_EXIT_PREEMPTION_TIMER,
+	VMX_EXIT_HLT,
+	VMX_EXIT_IO,
+	VMX_EXIT_EPT_VIOLATION,
+	VMX_EXIT_EPT_MISCONFIG,
+	VMX_EXIT_CPUID,
+	VMX_EXIT_CR,
+	VMX_EXIT_DR,
+	VMX_EXIT_MSR_READ,
+	VMX_EXIT_MSR_WRITE,
+	VMX_EXIT_XSETBV,
+	VMX_EXIT_UNSUPPORTED,	/* instructions the guest gets #UD for */
+	VMX_NR_EXIT_CLASSES,
+};
+
+extern const char *const vmx_exit_class_names[VMX_NR_EXIT_CLASSES];
 int vmx_handle_exit(struct vmx_vcpu *vmx, u32 exit_reason);
 int vmx_complete_pending(struct vmx_vcpu *vmx);
 void skip_instruction(void);

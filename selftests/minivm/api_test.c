@@ -51,10 +51,11 @@ static const struct {
 	{ MINIVM_CAP_VCPU_EVENTS, 1 },
 	{ MINIVM_CAP_STRING_IO, 1 },
 	{ MINIVM_CAP_IRQCHIP, 1 },
+	{ MINIVM_CAP_BINARY_STATS_FD, 1 },
 	{ MINIVM_CAP_USER_INTERRUPT, 1 },
 	/* unknown capabilities */
 	{ 0, 0 },
-	{ 19, 0 },
+	{ 99, 0 },
 	{ 1000, 0 },
 	{ -1, 0 },
 	{ LONG_MAX, 0 },

@@ -63,12 +63,14 @@
 #define MINIVM_CAP_IRQCHIP		16 /* 1: CREATE_IRQCHIP, IRQ_LINE, NMI */
 /* 1: MINIVM_INTERRUPT and the run area's interrupt-window fields */
 #define MINIVM_CAP_USER_INTERRUPT	18
+#define MINIVM_CAP_BINARY_STATS_FD	17 /* 1: GET_STATS_FD, GET_VCPU_STATS_FD */
 
 /* ---- VM ioctls ---- */
 #define MINIVM_CREATE_VCPU		_IO(MINIVMIO, 0x41) /* arg: vCPU id */
 #define MINIVM_SET_USER_MEMORY_REGION	_IOW(MINIVMIO, 0x46, \
 					     struct minivm_userspace_memory_region)
 #define MINIVM_ENABLE_CAP		_IOW(MINIVMIO, 0x47, struct minivm_enable_cap)
+#define MINIVM_GET_STATS_FD		_IO(MINIVMIO, 0x48) /* arg: 0 */
 #define MINIVM_CREATE_IRQCHIP		_IO(MINIVMIO, 0x60) /* arg: 0 */
 #define MINIVM_IRQ_LINE			_IOW(MINIVMIO, 0x61, struct minivm_irq_level)
 
@@ -92,6 +94,7 @@
 #define MINIVM_SET_VCPU_EVENTS		_IOW(MINIVMIO, 0x90, struct minivm_vcpu_events)
 #define MINIVM_NMI			_IO(MINIVMIO, 0x91) /* arg: 0 */
 #define MINIVM_INTERRUPT		_IOW(MINIVMIO, 0x92, struct minivm_interrupt)
+#define MINIVM_GET_VCPU_STATS_FD	_IO(MINIVMIO, 0x93) /* arg: 0 */
 
 /*
  * MINIVM_SET_USER_MEMORY_REGION: map [guest_phys_addr, +memory_size) onto
@@ -255,6 +258,92 @@ struct minivm_xsave {
 struct minivm_irq_level {
 	__u32 irq;
 	__u32 level;
+};
+
+/*
+ * Binary statistics (MINIVM_CAP_BINARY_STATS_FD). MINIVM_GET_STATS_FD (VM
+ * fd) and MINIVM_GET_VCPU_STATS_FD (vCPU fd) return a read-only file
+ * descriptor that is read with pread(): a struct minivm_stats_header at
+ * offset 0, the id string, num_desc descriptors and the data block, at
+ * the offsets the header gives. Only the data block changes between
+ * reads. The layout and the values of the MINIVM_STATS_* constants are
+ * those of KVM's KVM_GET_STATS_FD, so one reader serves both.
+ * Documentation/api.rst, section 6.12, is the contract.
+ */
+#define MINIVM_STATS_NAME_SIZE		48
+
+/**
+ * struct minivm_stats_header - what a statistics file starts with
+ * @flags: 0; no flags are defined yet
+ * @name_size: bytes of the id string and of each descriptor's name
+ *	(NUL-terminated, NUL-padded; a multiple of 8)
+ * @num_desc: number of descriptors
+ * @id_offset: file offset of the id string ("minivm-PID-VMID" for a VM,
+ *	"minivm-PID-VMID/vcpu-N" for a vCPU)
+ * @desc_offset: file offset of the first descriptor; descriptor i starts
+ *	at @desc_offset + i * (sizeof(struct minivm_stats_desc) + @name_size)
+ * @data_offset: file offset of the data block, __u64 values
+ */
+struct minivm_stats_header {
+	__u32 flags;
+	__u32 name_size;
+	__u32 num_desc;
+	__u32 id_offset;
+	__u32 desc_offset;
+	__u32 data_offset;
+};
+
+/* minivm_stats_desc.flags: type | unit | base */
+#define MINIVM_STATS_TYPE_SHIFT		0
+#define MINIVM_STATS_TYPE_MASK		(0xfU << MINIVM_STATS_TYPE_SHIFT)
+/* a count of events since the VM or vCPU was created */
+#define MINIVM_STATS_TYPE_CUMULATIVE	(0x0U << MINIVM_STATS_TYPE_SHIFT)
+/* a value now (it goes up and down) */
+#define MINIVM_STATS_TYPE_INSTANT	(0x1U << MINIVM_STATS_TYPE_SHIFT)
+/* the highest value an instant statistic has had */
+#define MINIVM_STATS_TYPE_PEAK		(0x2U << MINIVM_STATS_TYPE_SHIFT)
+/* size buckets of bucket_size each, the last one open-ended */
+#define MINIVM_STATS_TYPE_LINEAR_HIST	(0x3U << MINIVM_STATS_TYPE_SHIFT)
+/* bucket 0: [0, 1), bucket n: [2^(n-1), 2^n), the last open-ended */
+#define MINIVM_STATS_TYPE_LOG_HIST	(0x4U << MINIVM_STATS_TYPE_SHIFT)
+#define MINIVM_STATS_TYPE_MAX		MINIVM_STATS_TYPE_LOG_HIST
+
+#define MINIVM_STATS_UNIT_SHIFT		4
+#define MINIVM_STATS_UNIT_MASK		(0xfU << MINIVM_STATS_UNIT_SHIFT)
+#define MINIVM_STATS_UNIT_NONE		(0x0U << MINIVM_STATS_UNIT_SHIFT)
+#define MINIVM_STATS_UNIT_BYTES		(0x1U << MINIVM_STATS_UNIT_SHIFT)
+#define MINIVM_STATS_UNIT_SECONDS	(0x2U << MINIVM_STATS_UNIT_SHIFT)
+#define MINIVM_STATS_UNIT_CYCLES	(0x3U << MINIVM_STATS_UNIT_SHIFT)
+#define MINIVM_STATS_UNIT_BOOLEAN	(0x4U << MINIVM_STATS_UNIT_SHIFT)
+#define MINIVM_STATS_UNIT_MAX		MINIVM_STATS_UNIT_BOOLEAN
+
+/* The base of minivm_stats_desc.exponent. */
+#define MINIVM_STATS_BASE_SHIFT		8
+#define MINIVM_STATS_BASE_MASK		(0xfU << MINIVM_STATS_BASE_SHIFT)
+#define MINIVM_STATS_BASE_POW10		(0x0U << MINIVM_STATS_BASE_SHIFT)
+#define MINIVM_STATS_BASE_POW2		(0x1U << MINIVM_STATS_BASE_SHIFT)
+#define MINIVM_STATS_BASE_MAX		MINIVM_STATS_BASE_POW2
+
+/**
+ * struct minivm_stats_desc - one statistic
+ * @flags: MINIVM_STATS_TYPE_*, MINIVM_STATS_UNIT_* and MINIVM_STATS_BASE_*
+ *	ORed together
+ * @exponent: a value times base^@exponent is in the unit (seconds with
+ *	base 10 and -9: the value counts nanoseconds)
+ * @size: number of __u64 values: 1, or the buckets of a histogram
+ * @offset: where the first value is, in bytes from the start of the data
+ *	block (a multiple of 8)
+ * @bucket_size: the width of a bucket of a linear histogram, else 0
+ * @name: the statistic's name, NUL-terminated in the header's name_size
+ *	bytes, unique among the file's descriptors
+ */
+struct minivm_stats_desc {
+	__u32 flags;
+	__s16 exponent;
+	__u16 size;
+	__u32 offset;
+	__u32 bucket_size;
+	char name[];
 };
 
 /* Extended control registers (vCPU GET/SET_XCRS): today only XCR0. */

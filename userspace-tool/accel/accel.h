@@ -103,6 +103,14 @@ struct accel_ops {
 	 */
 	bool (*halted_irqs_off)(struct accel_vcpu *vcpu);
 
+	/*
+	 * --stats: a binary statistics file descriptor (stats.h: minivm's
+	 * and KVM's have one layout) of the VM, or of @vcpu when not NULL,
+	 * which the caller reads with pread() and closes. -EOPNOTSUPP when
+	 * the driver has no such statistics, else -errno of the ioctl.
+	 */
+	int (*stats_fd)(struct accel *a, struct accel_vcpu *vcpu);
+
 	/* Close everything, in any state; the VM is gone afterwards. */
 	void (*destroy)(struct accel *a, struct accel_vcpu *vcpu);
 };

@@ -10,8 +10,10 @@
  * minivm-run (no KVM_CREATE_PIT2), as with minivm. A flat binary gets no
  * irqchip, so its HLT still comes to userspace.
  */
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -19,6 +21,7 @@
 #include <unistd.h>
 
 #include <linux/kvm.h>
+#include <linux/minivm.h>
 
 #include "accel.h"
 #include "exitcode.h"
@@ -285,6 +288,51 @@ static int kvm_set_sregs(struct accel_vcpu *vcpu, const struct vcpu_sregs *sregs
 	return ioctl(vcpu->fd, KVM_SET_SREGS, &s) < 0 ? -errno : 0;
 }
 
+/*
+ * KVM_GET_STATS_FD, the same ioctl on the VM and the vCPU. Its file has
+ * minivm's layout (minivm copied KVM's), which stats.c reads; held to it
+ * here, so that a header that changed would not build.
+ */
+#define SAME(kvm, minivm)	((kvm) == (minivm))
+static_assert(SAME(sizeof(struct kvm_stats_header),
+		   sizeof(struct minivm_stats_header)) &&
+	      SAME(offsetof(struct kvm_stats_header, data_offset),
+		   offsetof(struct minivm_stats_header, data_offset)),
+	      "KVM's stats header is minivm's");
+static_assert(SAME(sizeof(struct kvm_stats_desc),
+		   sizeof(struct minivm_stats_desc)) &&
+	      SAME(offsetof(struct kvm_stats_desc, exponent),
+		   offsetof(struct minivm_stats_desc, exponent)) &&
+	      SAME(offsetof(struct kvm_stats_desc, size),
+		   offsetof(struct minivm_stats_desc, size)) &&
+	      SAME(offsetof(struct kvm_stats_desc, offset),
+		   offsetof(struct minivm_stats_desc, offset)) &&
+	      SAME(offsetof(struct kvm_stats_desc, bucket_size),
+		   offsetof(struct minivm_stats_desc, bucket_size)) &&
+	      SAME(offsetof(struct kvm_stats_desc, name),
+		   offsetof(struct minivm_stats_desc, name)),
+	      "KVM's stats descriptor is minivm's");
+static_assert(SAME(KVM_STATS_TYPE_MASK, MINIVM_STATS_TYPE_MASK) &&
+	      SAME(KVM_STATS_TYPE_PEAK, MINIVM_STATS_TYPE_PEAK) &&
+	      SAME(KVM_STATS_TYPE_LINEAR_HIST, MINIVM_STATS_TYPE_LINEAR_HIST) &&
+	      SAME(KVM_STATS_TYPE_LOG_HIST, MINIVM_STATS_TYPE_LOG_HIST) &&
+	      SAME(KVM_STATS_UNIT_MASK, MINIVM_STATS_UNIT_MASK) &&
+	      SAME(KVM_STATS_UNIT_SECONDS, MINIVM_STATS_UNIT_SECONDS) &&
+	      SAME(KVM_STATS_UNIT_BOOLEAN, MINIVM_STATS_UNIT_BOOLEAN) &&
+	      SAME(KVM_STATS_BASE_MASK, MINIVM_STATS_BASE_MASK) &&
+	      SAME(KVM_STATS_BASE_POW2, MINIVM_STATS_BASE_POW2),
+	      "KVM's stats flags are minivm's");
+
+static int kvm_stats_fd(struct accel *a, struct accel_vcpu *vcpu)
+{
+	int fd;
+
+	if (ioctl(a->sys_fd, KVM_CHECK_EXTENSION, KVM_CAP_BINARY_STATS_FD) <= 0)
+		return -EOPNOTSUPP;
+	fd = ioctl(vcpu ? vcpu->fd : a->vm_fd, KVM_GET_STATS_FD, 0);
+	return fd < 0 ? -errno : fd;
+}
+
 static void kvm_destroy(struct accel *a, struct accel_vcpu *vcpu)
 {
 	if (vcpu->run)
@@ -322,5 +370,6 @@ const struct accel_ops kvm_accel_ops = {
 	.set_sregs		= kvm_set_sregs,
 	.irq_line		= kvm_irq_line,
 	.halted_irqs_off	= kvm_halted_irqs_off,
+	.stats_fd		= kvm_stats_fd,
 	.destroy		= kvm_destroy,
 };

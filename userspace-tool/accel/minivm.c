@@ -211,6 +211,20 @@ static int minivm_set_sregs(struct accel_vcpu *vcpu, const struct vcpu_sregs *sr
 	return ioctl(vcpu->fd, MINIVM_SET_SREGS, &s) < 0 ? -errno : 0;
 }
 
+/* api.rst 6.12: a file each for the VM and its vCPUs. */
+static int minivm_stats_fd(struct accel *a, struct accel_vcpu *vcpu)
+{
+	int fd;
+
+	if (ioctl(a->sys_fd, MINIVM_CHECK_EXTENSION, MINIVM_CAP_BINARY_STATS_FD) <= 0)
+		return -EOPNOTSUPP;
+	if (vcpu)
+		fd = ioctl(vcpu->fd, MINIVM_GET_VCPU_STATS_FD, 0);
+	else
+		fd = ioctl(a->vm_fd, MINIVM_GET_STATS_FD, 0);
+	return fd < 0 ? -errno : fd;
+}
+
 static void minivm_destroy(struct accel *a, struct accel_vcpu *vcpu)
 {
 	/* Any order is safe (api.rst, section 3). */
@@ -249,5 +263,6 @@ const struct accel_ops minivm_accel_ops = {
 	.set_sregs		= minivm_set_sregs,
 	.irq_line		= minivm_irq_line,
 	.halted_irqs_off	= NULL,	/* MINIVM_EXIT_HLT says so itself */
+	.stats_fd		= minivm_stats_fd,
 	.destroy		= minivm_destroy,
 };

@@ -30,6 +30,7 @@
 #include "compiler.h"
 #include "fake-boot.h"
 #include "fake-minivm.h"
+#include "fake-stats.h"
 
 static int sys_fd = -1, vm_fd = -1, vcpu_fd = -1;
 static struct kvm_regs regs;
@@ -146,6 +147,8 @@ static int sys_ioctl(unsigned long req, unsigned long arg)
 			return 1;
 		if (arg == KVM_CAP_IRQCHIP)
 			return is("noirqchip") ? 0 : 1;
+		if (arg == KVM_CAP_BINARY_STATS_FD)
+			return is("nostats") ? 0 : 1;
 		return 0;
 	case KVM_GET_VCPU_MMAP_SIZE:
 		return RUN_SIZE;
@@ -439,11 +442,47 @@ static int set_cpuid(const struct kvm_cpuid2 *c)
 	return 0;
 }
 
+/*
+ * KVM_GET_STATS_FD, with some of the names KVM's files have, and one of
+ * its logarithmic histograms (halt_wait_hist: nanoseconds, 32 buckets).
+ */
+static int stats_fd(bool vcpu, unsigned long arg)
+{
+	static uint64_t wait_hist[32] = { [11] = 2, [31] = 1 };
+	const struct fake_stat vm_stats[] = {
+		{ .name = "remote_tlb_flush", .flags = KVM_STATS_TYPE_CUMULATIVE, .value = 3 },
+		{ .name = "pages_4k", .flags = KVM_STATS_TYPE_INSTANT, .value = 17 },
+		{ .name = "max_mmu_page_hash_collisions", .flags = KVM_STATS_TYPE_PEAK },
+	};
+	const struct fake_stat vcpu_stats[] = {
+		{ .name = "halt_exits", .flags = KVM_STATS_TYPE_CUMULATIVE, .value = 1 },
+		{ .name = "halt_wait_ns", .flags = KVM_STATS_TYPE_CUMULATIVE |
+		  KVM_STATS_UNIT_SECONDS, .exponent = -9, .value = 2500 },
+		{ .name = "halt_wait_hist", .flags = KVM_STATS_TYPE_LOG_HIST |
+		  KVM_STATS_UNIT_SECONDS, .exponent = -9, .size = 32, .values = wait_hist },
+		{ .name = "io_exits", .flags = KVM_STATS_TYPE_CUMULATIVE, .value = nr_runs - 1 },
+		{ .name = "mmio_exits", .flags = KVM_STATS_TYPE_CUMULATIVE },
+		{ .name = "exits", .flags = KVM_STATS_TYPE_CUMULATIVE, .value = nr_runs },
+	};
+
+	if (arg) {
+		complain("KVM_GET_STATS_FD with argument %lu", arg);
+		return fail(EINVAL);
+	}
+	if (is("nostats"))
+		complain("KVM_GET_STATS_FD without KVM_CAP_BINARY_STATS_FD");
+	if (vcpu)
+		return fake_stats_fd("kvm-1/vcpu-0", vcpu_stats, ARRAY_SIZE(vcpu_stats));
+	return fake_stats_fd("kvm-1", vm_stats, ARRAY_SIZE(vm_stats));
+}
+
 static int vcpu_ioctl(unsigned long req, void *argp)
 {
 	switch (req) {
 	case KVM_RUN:
 		return vcpu_run();
+	case KVM_GET_STATS_FD:
+		return stats_fd(true, (unsigned long)argp);
 	case KVM_SET_CPUID2:
 		return set_cpuid(argp);
 	case KVM_GET_REGS:
@@ -522,6 +561,8 @@ static int vm_ioctl(unsigned long req, unsigned long arg)
 		return vcpu_fd;
 	case KVM_CHECK_EXTENSION:
 		return sys_ioctl(req, arg);
+	case KVM_GET_STATS_FD:
+		return stats_fd(false, arg);
 	}
 	return fail(ENOTTY);
 }

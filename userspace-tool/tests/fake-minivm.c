@@ -31,6 +31,7 @@
 #include "compiler.h"
 #include "fake-boot.h"
 #include "fake-minivm.h"
+#include "fake-stats.h"
 
 static int sys_fd = -1, vm_fd = -1, vcpu_fd = -1;
 static struct fake_guest_mem guest;
@@ -43,6 +44,8 @@ static unsigned int pending_in_size;
 static bool pending_in_any;	/* any value will do: the scenario looks at it */
 static uint32_t last_in;	/* what the last IN completed with */
 static bool irqchip;
+/* What RUN returned, for the statistics (api.rst 6.12) */
+static unsigned int nr_userspace_exits, nr_io_exits, nr_hlt_exits;
 /*
  * The I/O APIC pins as MINIVM_IRQ_LINE last drove them, and how often
  * each went from 0 to 1. minivm-run's I/O thread drives them while RUN
@@ -132,6 +135,8 @@ static int sys_ioctl(unsigned long req, unsigned long arg)
 			return 1;
 		if (arg == MINIVM_CAP_IRQCHIP)
 			return is("noirqchip") ? 0 : 1;
+		if (arg == MINIVM_CAP_BINARY_STATS_FD)
+			return is("nostats") ? 0 : 1;
 		return 0;
 	case MINIVM_GET_VCPU_MMAP_SIZE:
 		return sizeof(run_page);
@@ -602,6 +607,8 @@ static int scenario_run(unsigned int step)
 
 static int vcpu_run(void)
 {
+	int ret;
+
 	if (!run) {
 		complain("RUN before the run area was mapped");
 		return fail(EINVAL);
@@ -629,7 +636,50 @@ static int vcpu_run(void)
 		pending_in_size = 0;
 		pending_in_any = false;
 	}
-	return scenario_run(nr_runs++);
+	ret = scenario_run(nr_runs++);
+	if (!ret) {
+		nr_userspace_exits++;
+		if (run->exit_reason == MINIVM_EXIT_IO)
+			nr_io_exits++;
+		else if (run->exit_reason == MINIVM_EXIT_HLT)
+			nr_hlt_exits++;
+	}
+	return ret;
+}
+
+#define FAKE_COUNTER	(MINIVM_STATS_TYPE_CUMULATIVE | MINIVM_STATS_UNIT_NONE)
+#define FAKE_INSTANT	(MINIVM_STATS_TYPE_INSTANT | MINIVM_STATS_UNIT_NONE)
+
+/* The module's statistics files, as far as the fake knows them. */
+static int stats_fd(bool vcpu, unsigned long arg)
+{
+	const struct fake_stat vm_stats[] = {
+		{ .name = "dead", .flags = MINIVM_STATS_TYPE_INSTANT | MINIVM_STATS_UNIT_BOOLEAN },
+		{ .name = "vcpus", .flags = FAKE_INSTANT, .value = 1 },
+		{ .name = "pages_pinned", .flags = FAKE_INSTANT, .value = 5 },
+		{ .name = "pages_pinned_peak", .flags = MINIVM_STATS_TYPE_PEAK, .value = 5 },
+	};
+	const struct fake_stat vcpu_stats[] = {
+		{ .name = "exits", .flags = FAKE_COUNTER, .value = 2 * nr_runs },
+		{ .name = "userspace_exits", .flags = FAKE_COUNTER, .value = nr_userspace_exits },
+		{ .name = "io_exits", .flags = FAKE_COUNTER, .value = nr_io_exits },
+		{ .name = "mmio_exits", .flags = FAKE_COUNTER },
+		{ .name = "hlt_exits", .flags = FAKE_COUNTER, .value = nr_hlt_exits },
+		{ .name = "halt_wait_ns", .flags = MINIVM_STATS_TYPE_CUMULATIVE |
+		  MINIVM_STATS_UNIT_SECONDS, .exponent = -9 },
+	};
+
+	if (arg) {
+		complain("GET_%sSTATS_FD with argument %lu", vcpu ? "VCPU_" : "", arg);
+		return fail(EINVAL);
+	}
+	if (is("nostats"))
+		complain("GET_%sSTATS_FD without MINIVM_CAP_BINARY_STATS_FD",
+			 vcpu ? "VCPU_" : "");
+	if (vcpu)
+		return fake_stats_fd("minivm-1-1/vcpu-0", vcpu_stats,
+				     ARRAY_SIZE(vcpu_stats));
+	return fake_stats_fd("minivm-1-1", vm_stats, ARRAY_SIZE(vm_stats));
 }
 
 static int vcpu_ioctl(unsigned long req, void *argp)
@@ -640,6 +690,8 @@ static int vcpu_ioctl(unsigned long req, void *argp)
 	switch (req) {
 	case MINIVM_RUN:
 		return vcpu_run();
+	case MINIVM_GET_VCPU_STATS_FD:
+		return stats_fd(true, (unsigned long)argp);
 	case MINIVM_GET_REGS:
 		memcpy(argp, &regs, sizeof(regs));
 		return 0;
@@ -691,6 +743,8 @@ int __wrap_ioctl(int fd, unsigned long req, ...)
 			return create_irqchip(arg);
 		if (req == MINIVM_IRQ_LINE)
 			return irq_line((void *)arg);
+		if (req == MINIVM_GET_STATS_FD)
+			return stats_fd(false, arg);
 		return fail(ENOTTY);
 	}
 	if (fd == vcpu_fd)

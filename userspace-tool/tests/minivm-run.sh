@@ -126,6 +126,66 @@ t_verbose() {
 	result "-v traces the exits on stderr"
 }
 
+# expect_err_re RE: some stderr line matches the extended regex RE.
+expect_err_re() {
+	grep -qE -- "$1" "$T/err" || why="$why stderr has no line matching '$1';"
+}
+
+# Every stderr line is one of --stats's: "minivm-run: stats SCOPE NAME
+# VALUE [UNIT]", NAME[LOW,HIGH) for a histogram's bucket.
+expect_only_stats_lines() {
+	if grep -vqE '^minivm-run: stats (vm|vcpu[0-9]+) [a-z0-9_]+(\[[0-9]+,([0-9]+|inf)\)|\[[0-9]+\])? [1-9][0-9]*( [^ ]+)*$' "$T/err"; then
+		why="$why stderr has lines that are not statistics;"
+	fi
+}
+
+# hello.bin polls LSR before each of its 27 bytes: 54 port I/O exits.
+t_stats() {
+	run --stats "$GUESTS/hello.bin"
+	expect_status 0
+	expect_out "$GREETING"
+	expect_only_stats_lines
+	expect_err_re '^minivm-run: stats vcpu0 io_exits 54$'
+	expect_err_re '^minivm-run: stats vcpu0 vmexit_io_instruction 54$'
+	expect_err_re '^minivm-run: stats vcpu0 hlt_exits 1$'
+	expect_err_re '^minivm-run: stats vcpu0 userspace_exits 55$'
+	expect_err_re '^minivm-run: stats vcpu0 exits [0-9]+$'
+	expect_err_re '^minivm-run: stats vcpu0 vmexit_ept_violation [1-9][0-9]*$'
+	expect_err_re '^minivm-run: stats vm vcpus 1$'
+	expect_err_re '^minivm-run: stats vm memslots 1$'
+	expect_err_re '^minivm-run: stats vm pages_pinned [1-9][0-9]*$'
+	expect_err_re '^minivm-run: stats vm mmu_table_pages [1-9][0-9]*$'
+	# a zero is never printed: this guest sends no interrupt, nor dies
+	grep -qE ' (irq_injections|dead|mmio_exits) ' "$T/err" &&
+		why="$why a zero statistic printed;"
+	cp "$T/err" "$T/stats-minivm"
+	run --stats "$GUESTS/debug-exit.bin"
+	expect_status 85
+	expect_only_stats_lines
+	expect_err_re '^minivm-run: stats vcpu0 io_exits 1$'
+	result "--stats: the VM's and vCPU's statistics on stderr, named by the module"
+	sed -n 's/^/# /p' "$T/stats-minivm"
+}
+
+# The same guest on kvm_intel, through KVM_GET_STATS_FD: KVM's names.
+t_stats_kvm() {
+	if [ ! -c /dev/kvm ]; then
+		n=$((n + 1))
+		echo "ok $n --stats --accel kvm # SKIP no /dev/kvm"
+		return
+	fi
+	run --accel kvm --stats "$GUESTS/hello.bin"
+	expect_status 0
+	expect_out "$GREETING"
+	expect_only_stats_lines
+	expect_err_re '^minivm-run: stats vcpu0 io_exits 54$'
+	expect_err_re '^minivm-run: stats vcpu0 halt_exits 1$'
+	expect_err_re '^minivm-run: stats vcpu0 exits [1-9][0-9]*$'
+	expect_err_re '^minivm-run: stats vm [a-z0-9_]+ [1-9][0-9]*'
+	result "--stats --accel kvm: KVM's statistics through the same reader"
+	sed -n 's/^/# /p' "$T/err"
+}
+
 t_debug_exit() {
 	run "$GUESTS/debug-exit.bin"
 	expect_status 85
@@ -351,7 +411,7 @@ TESTS="t_hello t_hello_min_mem t_hello_big_mem t_verbose t_debug_exit
 t_io_check t_triple_fault t_string_io t_emulation_error t_image_fits t_image_too_big
 t_empty_image t_missing_file t_unreadable_file t_bad_size t_usage t_help
 t_version t_multiboot t_multiboot_initrd t_kernel_timer t_kernel_echo
-t_kernel_reboot_halt t_kernel_errors t_sigterm"
+t_kernel_reboot_halt t_kernel_errors t_sigterm t_stats t_stats_kvm"
 
 echo "TAP version 13"
 echo "# minivm-run: $RUN, guests: $GUESTS"

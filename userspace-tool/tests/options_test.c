@@ -134,6 +134,21 @@ static void options_debug_io(void)
 	CHECK_CONTAINS(options_usage, "  2           the guest reset the machine");
 }
 
+static void options_stats(void)
+{
+	CHECK_INT(parse("minivm-run", "g.bin", NULL), OPTIONS_RUN);
+	CHECK(!opts.stats);
+	CHECK_INT(parse("minivm-run", "--stats", "--accel", "kvm", "g.bin", NULL),
+		  OPTIONS_RUN);
+	CHECK(opts.stats);
+	CHECK_STR(opts.accel, "kvm");
+	CHECK_INT(parse("minivm-run", "--stats", "--kernel", "bz", NULL), OPTIONS_RUN);
+	CHECK(opts.stats);
+	CHECK_INT(parse("minivm-run", "--stats=all", "g.bin", NULL), OPTIONS_ERROR);
+	CHECK_STR(err, "option '--stats' takes no argument (see --help)");
+	CHECK_CONTAINS(options_usage, "--stats");
+}
+
 static void options_arguments(void)
 {
 	CHECK_INT(parse("minivm-run", NULL), OPTIONS_ERROR);
@@ -218,6 +233,7 @@ const struct test options_tests[] = {
 	{ "options: --help and --version", options_help_version },
 	{ "options: -v/--verbose", options_verbose },
 	{ "options: --debug-io, and the help text on the console and statuses", options_debug_io },
+	{ "options: --stats", options_stats },
 	{ "options: missing and extra arguments", options_arguments },
 	{ "options: --kernel, --initrd, --append, their -m default and limit", options_kernel },
 	{ "options: --kernel with a flat binary, --initrd alone, missing arguments",

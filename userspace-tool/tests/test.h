@@ -87,6 +87,7 @@ extern const struct test exits_tests[];
 extern const struct test vmm_tests[];
 extern const struct test accel_minivm_tests[];
 extern const struct test accel_kvm_tests[];
+extern const struct test stats_tests[];
 extern const struct test boot_tests[];
 extern const struct test bzimage_tests[];
 extern const struct test multiboot_tests[];

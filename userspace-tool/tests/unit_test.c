@@ -34,6 +34,7 @@ static const struct test *const suites[] = {
 	exitcode_tests,
 	accel_minivm_tests,
 	accel_kvm_tests,
+	stats_tests,
 	exits_tests,
 	vmm_tests,
 };

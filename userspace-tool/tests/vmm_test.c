@@ -804,6 +804,84 @@ static void vmm_console_quit(void)
 	remove_kernel_files();
 }
 
+/* Every line of stderr is one of --stats's (or @allowed). */
+static void check_only_stats_lines(const char *allowed)
+{
+	const char *line = res.err, *nl;
+
+	for (; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (!nl)
+			nl = line + strlen(line) - 1;
+		if (strncmp(line, "minivm-run: stats ", 18) &&
+		    (!allowed || strncmp(line, allowed, strlen(allowed))))
+			check_failed(__FILE__, __LINE__, "not a statistics line: %.*s",
+				     (int)(nl - line), line);
+	}
+}
+
+/*
+ * --stats: the fakes' statistics files, named from their descriptors
+ * (the tool knows none of these names), zeros left out, for minivm and
+ * for KVM, whatever ended the guest; a driver without them: one line.
+ */
+static void vmm_stats(void)
+{
+	run_prog("fake", "io", NULL, "--stats", guest("hello.bin"), NULL);
+	CHECK_INT(res.status, 0);
+	CHECK_STR(res.out, "ok\n");
+	CHECK_CONTAINS(res.err, "minivm-run: stats vm vcpus 1\n");
+	CHECK_CONTAINS(res.err, "minivm-run: stats vm pages_pinned 5\n");
+	CHECK_CONTAINS(res.err, "minivm-run: stats vm pages_pinned_peak 5\n");
+	CHECK_CONTAINS(res.err, "minivm-run: stats vcpu0 io_exits 7\n");
+	CHECK_CONTAINS(res.err, "minivm-run: stats vcpu0 hlt_exits 1\n");
+	CHECK_CONTAINS(res.err, "minivm-run: stats vcpu0 userspace_exits 8\n");
+	CHECK(!strstr(res.err, "mmio_exits"));
+	CHECK(!strstr(res.err, "halt_wait_ns"));
+	CHECK(!strstr(res.err, "dead"));
+	check_only_stats_lines(NULL);
+
+	run_prog("fake-kvm", "io", NULL, "--accel", "kvm", "--stats", guest("hello.bin"), NULL);
+	CHECK_INT(res.status, 0);
+	CHECK_STR(res.out, "ok\n");
+	CHECK_CONTAINS(res.err, "minivm-run: stats vm remote_tlb_flush 3\n");
+	CHECK_CONTAINS(res.err, "minivm-run: stats vm pages_4k 17\n");
+	CHECK_CONTAINS(res.err, "minivm-run: stats vcpu0 halt_exits 1\n");
+	CHECK_CONTAINS(res.err, "minivm-run: stats vcpu0 halt_wait_ns 2500 ns\n");
+	CHECK_CONTAINS(res.err, "minivm-run: stats vcpu0 halt_wait_hist[1024,2048) 2\n");
+	CHECK_CONTAINS(res.err,
+		       "minivm-run: stats vcpu0 halt_wait_hist[1073741824,inf) 1\n");
+	CHECK(!strstr(res.err, "max_mmu_page_hash_collisions"));
+	CHECK(!strstr(res.err, "mmio_exits"));
+	check_only_stats_lines(NULL);
+
+	/* after a crash's line, with the crash's status */
+	run_prog("fake", "shutdown", NULL, "--stats", guest("hello.bin"), NULL);
+	CHECK_INT(res.status, 70);
+	CHECK_CONTAINS(res.err, "triple fault");
+	CHECK_CONTAINS(res.err, "minivm-run: stats vcpu0 userspace_exits 1\n");
+	check_only_stats_lines("minivm-run: guest stopped: ");
+
+	run_prog("fake", "debug-exit", NULL, "--stats", guest("debug-exit.bin"), NULL);
+	CHECK_INT(res.status, 85);
+	CHECK_CONTAINS(res.err, "minivm-run: stats vcpu0 io_exits 1\n");
+
+	/* stopped by a signal: printed, then minivm-run dies of it */
+	run_prog("fake", "sigterm", NULL, "--stats", guest("spin.bin"), NULL);
+	CHECK_INT(res.signal, SIGTERM);
+	CHECK_CONTAINS(res.err, "minivm-run: stats vm pages_pinned 5\n");
+	check_only_stats_lines(NULL);
+
+	run_prog("fake", "nostats", NULL, "--stats", guest("hello.bin"), NULL);
+	CHECK_INT(res.status, 0);
+	CHECK_ONE_ERROR_LINE("--stats: minivm has no binary statistics (no MINIVM_CAP_BINARY_STATS_FD)");
+	run_prog("fake-kvm", "nostats", NULL, "--accel", "kvm", "--stats", guest("hello.bin"),
+		 NULL);
+	CHECK_INT(res.status, 0);
+	CHECK_ONE_ERROR_LINE("--stats: kvm has no binary statistics (no KVM_CAP_BINARY_STATS_FD)");
+	CHECK(!strstr(res.err, "fake-"));
+}
+
 static void vmm_run_failures(void)
 {
 	run_prog("fake", "eio", NULL, guest("hello.bin"), NULL);
@@ -843,6 +921,7 @@ const struct test vmm_tests[] = {
 	{ "vmm: --accel kvm: halted with interrupts off ends the run, with them on not",
 	  vmm_kvm_halt },
 	{ "vmm: --debug-io logs unclaimed ports and MMIO, and counts them (fakes)", vmm_debug_io },
+	{ "vmm: --stats prints the driver's non-zero statistics at the end (fakes)", vmm_stats },
 	{ "vmm: --kernel: stdin to COM1 with IRQ 4, pipe and terminal (fake module)",
 	  vmm_kernel_console },
 	{ "vmm: Ctrl-A h, Ctrl-A x quits as SIGINT, terminal restored (fake module)",
