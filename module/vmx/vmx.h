@@ -264,6 +264,7 @@ enum vmx_exit_class {
 	VMX_EXIT_MSR_READ,
 	VMX_EXIT_MSR_WRITE,
 	VMX_EXIT_XSETBV,
+	VMX_EXIT_CACHE_FLUSH,	/* WBINVD, INVD: never run on the host */
 	VMX_EXIT_UNSUPPORTED,	/* instructions the guest gets #UD for */
 	VMX_NR_EXIT_CLASSES,
 };

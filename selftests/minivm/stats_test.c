@@ -499,6 +499,31 @@ TEST_F(stats, exception_injection)
 	close(fd);
 }
 
+/*
+ * WBINVD and INVD act on the whole host's caches: each must exit (and be
+ * completed by minivm as a no-op), never run in the guest.
+ */
+#define NR_FLUSHES	10
+GUEST_CODE16(cache_flush,
+	     "	mov $10, %cx\n\t"
+	     "1:	wbinvd\n\t"
+	     "	invd\n\t"
+	     "	loop 1b\n\t"
+	     "	out %al, $0x14\n\t"
+	     "	hlt\n\t");
+
+TEST_F(stats, wbinvd_and_invd_exit)
+{
+	int fd;
+
+	self->vm = vm_create_guest(GUEST(cache_flush), &self->vcpu);
+	fd = vcpu_stats_fd(self->vcpu);
+	ASSERT_RUN_IO(self->vcpu, MINIVM_EXIT_IO_OUT, 0x14, 1);
+	EXPECT_EQ(2 * NR_FLUSHES, stat_now(fd, "vmexit_wbinvd"));
+	ASSERT_RUN_EXIT(self->vcpu, MINIVM_EXIT_HLT);
+	close(fd);
+}
+
 /* String I/O from memory that is not RAM: the VM dies, and says so. */
 GUEST_CODE16(outs_mmio,
 	     "	mov $0x2000, %ax\n\t"
