@@ -22,6 +22,7 @@
 #   - packaging and its checks (make deb, selftests/packaging): dkms,
 #     dpkg-dev (dpkg-shlibdeps, dpkg-buildflags), lintian, man-db and
 #     groff-base (man --warnings)
+#   - python3-sphinx: the style gates build Documentation/ with Sphinx
 set -euo pipefail
 
 export DEBIAN_FRONTEND=noninteractive
@@ -35,6 +36,7 @@ packages=(
 	bc flex bison libelf-dev libssl-dev kmod
 	sparse clang shellcheck
 	dkms dpkg-dev lintian man-db groff-base
+	python3-sphinx
 )
 backports_file=/etc/apt/sources.list.d/backports.sources
 
