@@ -25,11 +25,14 @@ rc=$log.bochsrc cmds=$log.bochs-cmds
 # idle time is skipped (clock: sync=none). The BIOS busy-waits on the
 # timers, so a much higher ips boots slower (3.5e9: ten times slower).
 ips=$(bochs_ips)
+# MINIVM_RIG_CPUS processors of one core each, or (MINIVM_BOCHS_COUNT) as
+# Bochs spells it, processors:cores:threads.
+count=${MINIVM_BOCHS_COUNT:-${MINIVM_RIG_CPUS:-1}}
 cat >"$rc" <<RC
 megs: ${MINIVM_RIG_MEGS:-256}
 romimage: file=/usr/share/bochs/BIOS-bochs-latest
 vgaromimage: file=/usr/share/vgabios/vgabios.bin
-cpu: model=corei7_skylake_x, count=${MINIVM_RIG_CPUS:-1}, ips=$ips, reset_on_triple_fault=0, ignore_bad_msrs=1
+cpu: model=corei7_skylake_x, count=$count, ips=$ips, reset_on_triple_fault=0, ignore_bad_msrs=1
 clock: sync=none, time0=local
 ata0-master: type=cdrom, path="$iso", status=inserted
 boot: cdrom

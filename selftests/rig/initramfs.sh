@@ -53,6 +53,14 @@ for m in $mods; do
 	*.ko.gz)  gzip -dc "$modroot/$m" >"$dst" ;;
 	*.ko)     cp "$modroot/$m" "$dst" ;;
 	esac
+	# 6.12's kvm turns VMX on at load unless told not to (6.1 never
+	# does): the parameter goes next to the module for init to pass.
+	# Decided here, with the host's modinfo: busybox's needs the
+	# guest's modules.dep, which the initramfs has not.
+	if [ "$base" = kvm ] &&
+	   modinfo -F parm "$dst" 2>/dev/null | grep -q '^enable_virt_at_load'; then
+		echo enable_virt_at_load=0 >"${dst%.ko}.args"
+	fi
 done
 
 # The msr module where the kernel has it, so tests can read host MSRs
