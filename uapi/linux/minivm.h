@@ -59,7 +59,7 @@
 #define MINIVM_CAP_XSAVE		12 /* 1: GET/SET_XSAVE, GET/SET_XCRS */
 #define MINIVM_CAP_DEBUGREGS		13 /* 1: GET/SET_DEBUGREGS */
 #define MINIVM_CAP_VCPU_EVENTS		14 /* 1: GET/SET_VCPU_EVENTS (exceptions) */
-#define MINIVM_CAP_STRING_IO		15 /* 1: INS/OUTS exit with io.count > 1 */
+#define MINIVM_CAP_STRING_IO		15 /* 1: INS/OUTS exit with io.count elements */
 #define MINIVM_CAP_IRQCHIP		16 /* 1: CREATE_IRQCHIP, IRQ_LINE, NMI */
 /* 1: MINIVM_INTERRUPT and the run area's interrupt-window fields */
 #define MINIVM_CAP_USER_INTERRUPT	18
@@ -205,9 +205,11 @@ struct minivm_msr_list {
  * CPUID. GET_SUPPORTED_CPUID (system) returns what minivm can offer on
  * this host; SET_CPUID (vCPU) sets the table the guest's CPUID is answered
  * from, and refuses (EINVAL) a feature bit that the supported table does
- * not have. A leaf not in the table answers like the highest basic leaf,
- * as hardware does. In: nent = room (GET) or count (SET), at most
- * MINIVM_MAX_CPUID_ENTRIES; E2BIG (nent set) when the room is too small.
+ * not have. A leaf above the table's maximum basic leaf is answered like
+ * that leaf, as Intel CPUs do; any other leaf not in the table reads as
+ * zeros. In: nent = room (GET) or count (SET), at most
+ * MINIVM_MAX_CPUID_ENTRIES (SET); E2BIG (nent set) when the room is too
+ * small.
  */
 #define MINIVM_MAX_CPUID_ENTRIES	128
 #define MINIVM_CPUID_FLAG_SIGNIFICANT_INDEX	(1U << 0)
@@ -462,8 +464,8 @@ struct minivm_run {
 			__u8  size;		/* 1, 2 or 4 bytes */
 			__u16 port;
 			/*
-			 * Elements: 1, or for INS/OUTS as many as the
-			 * data buffer holds (MINIVM_CAP_STRING_IO).
+			 * Elements: 1, or for INS/OUTS 1 or more, up to
+			 * what the data buffer holds (MINIVM_CAP_STRING_IO).
 			 */
 			__u32 count;
 			/*
