@@ -7,14 +7,22 @@
 # is printed as "TOOL: FILE:LINE: MESSAGE".
 #   checkpatch  the kernel's checkpatch.pl --strict --no-tree -f (from
 #               Debian's linux-source-6.1, extracted once into
-#               build/checkpatch/; CHECKPATCH=/path/checkpatch.pl overrides)
-#               on every C, header and assembly file, by area: module/
-#               (kernel code), uapi/, userspace-tool/, selftests/,
+#               build/style/checkpatch/; CHECKPATCH=/path/checkpatch.pl
+#               overrides) on every C, header and assembly file, by area:
+#               module/ (kernel code), uapi/, userspace-tool/, selftests/,
 #               module/x86/tests/. Userspace areas ignore what assumes
 #               the kernel's headers (u8..., BIT(), __used, __printf);
 #               every area ignores LONG_LINE_STRING (coding-style: never
 #               break user-visible strings), uapi/ BIT_MACRO (BIT() is not
 #               uapi; checkpatch exempts include/uapi/ itself).
+#   kernel-doc  the kernel's scripts/kernel-doc -none -Werror (from the
+#               same source, extracted once into build/style/kernel-doc/;
+#               KERNEL_DOC=/path/kernel-doc overrides) on the uapi header:
+#               it must print nothing. And what 6.1's kernel-doc does not
+#               check: every struct minivm_* has a kernel-doc comment right
+#               above it that names it, every member of a nested struct or
+#               union is described there (@io.port:), and every @member:
+#               described there exists.
 #   sparse      a C=2 build of minivm.ko against the 6.1 headers
 #               (MINIVM_STYLE_KDIR overrides), in a copy of the tree
 #   gcc, clang  userspace-tool, selftests/minivm and module/x86/tests built
@@ -165,19 +173,28 @@ copy_tree() {
 echo "TAP version 13"
 files=$(tree_files)
 
+# from_tarball DIR FILE...: the kernel source's scripts/FILE... extracted
+# into DIR, once per tarball (DIR/SOURCE names the one they came from).
+from_tarball() {
+	local dir=$1 f members=()
+	shift
+	[ -r "$tarball" ] || return 0
+	if cmp -s <(echo "$tarball $(stat -c %Y "$tarball")") "$dir/SOURCE" 2>/dev/null; then
+		return 0
+	fi
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	for f in "$@"; do members+=("*/scripts/$f"); done
+	tar -xf "$tarball" -C "$dir" --strip-components=2 --wildcards "${members[@]}"
+	echo "$tarball $(stat -c %Y "$tarball")" >"$dir/SOURCE"
+}
+
 # --- checkpatch --------------------------------------------------------------
 checkpatch=${CHECKPATCH:-$out/checkpatch/checkpatch.pl}
-if [ -z "${CHECKPATCH:-}" ] && [ -r "$tarball" ] &&
-   ! cmp -s <(echo "$tarball $(stat -c %Y "$tarball")") "$out/checkpatch/SOURCE" 2>/dev/null; then
-	rm -rf "$out/checkpatch"
-	mkdir -p "$out/checkpatch"
-	# checkpatch.pl reads spelling.txt and const_structs.checkpatch
-	# from its own directory.
-	tar -xf "$tarball" -C "$out/checkpatch" --strip-components=2 --wildcards \
-		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
-		'*/scripts/const_structs.checkpatch'
-	echo "$tarball $(stat -c %Y "$tarball")" >"$out/checkpatch/SOURCE"
-fi
+# checkpatch.pl reads spelling.txt and const_structs.checkpatch from its
+# own directory.
+[ -n "${CHECKPATCH:-}" ] ||
+	from_tarball "$out/checkpatch" checkpatch.pl spelling.txt const_structs.checkpatch
 
 user_ignore=PREFER_KERNEL_TYPES,BIT_MACRO,PREFER_DEFINED_ATTRIBUTE_MACRO,LONG_LINE_STRING
 # checkpatch AREA IGNORE FILE...: findings of one area, paths relative to
@@ -221,6 +238,119 @@ else
 		report "checkpatch --strict: $desc" "${findings[@]}"
 	done
 fi
+
+# --- kernel-doc --------------------------------------------------------------
+kerneldoc=${KERNEL_DOC:-$out/kernel-doc/kernel-doc}
+[ -n "${KERNEL_DOC:-}" ] || from_tarball "$out/kernel-doc" kernel-doc
+kdoc_files=(uapi/linux/minivm.h)
+
+# kdoc_coverage FILE...: what kernel-doc (6.1) does not check, as findings
+# "kernel-doc-coverage: FILE:LINE: MESSAGE": every "struct minivm_*"
+# definition has a kernel-doc comment right above it that names it
+# ("/**", then " * struct minivm_foo - ..."); every member of a nested
+# struct or union is described there too (@io.port:, or @port: for an
+# anonymous one); every @name: it describes is a member. Declarations are
+# read one a line, as the uapi header writes them.
+kdoc_coverage() {
+	awk '
+	function finding(line, msg) { printf "kernel-doc-coverage: %s:%d: %s\n", FILENAME, line, msg }
+	function add(d, name, line) { n[d]++; m[d, n[d]] = name; ml[d, n[d]] = line }
+	FNR == 1 { kdoc = 0; kend = -1; body = 0 }
+	body == 0 && kdoc == 0 && /^\/\*\*[ \t]*$/ {
+		kdoc = 1; kstart = FNR; title = ""; split("", doc); next
+	}
+	kdoc {
+		if (FNR == kstart + 1 && match($0, /^ \* struct [A-Za-z0-9_]+ - /))
+			title = substr($0, 11, RLENGTH - 13)
+		if (match($0, /^ \* @[A-Za-z0-9_.]+:/))
+			doc[substr($0, 5, RLENGTH - 5)] = FNR
+		if ($0 ~ /\*\//) { kdoc = 0; kend = FNR }
+		next
+	}
+	body == 0 && /^struct minivm_[A-Za-z0-9_]+[ \t]*\{/ {
+		name = $2
+		documented = (kend == FNR - 1 && title == name)
+		if (!documented)
+			finding(FNR, "struct " name " has no kernel-doc comment right above it (/**, then \" * struct " name " - ...\")")
+		body = 1; d = 0; n[0] = 0; sline = FNR; incomment = 0
+		next
+	}
+	body == 0 { next }
+	{
+		l = $0
+		if (incomment) {
+			if (l !~ /\*\//) next
+			sub(/^.*\*\//, "", l); incomment = 0
+		}
+		gsub(/\/\*.*\*\//, "", l)
+		if (l ~ /\/\*/) { sub(/\/\*.*$/, "", l); incomment = 1 }
+	}
+	l ~ /^[ \t]*(struct|union)[ \t]*\{[ \t]*$/ { d++; n[d] = 0; next }
+	l ~ /^[ \t]*\}/ {
+		if (d == 0) {
+			body = 0
+			if (!documented) next
+			for (i = 1; i <= n[0]; i++) {
+				seen[m[0, i]] = 1
+				if (index(m[0, i], ".") && !(m[0, i] in doc))
+					finding(ml[0, i], "member " m[0, i] " of struct " name " is not described (@" m[0, i] ":)")
+			}
+			for (k in doc)
+				if (!(k in seen))
+					finding(doc[k], "@" k ": struct " name " has no member " k)
+			split("", seen)
+			next
+		}
+		nm = l
+		sub(/^[ \t]*\}[ \t]*/, "", nm); sub(/[ \t]*;.*$/, "", nm)
+		if (nm != "") add(d - 1, nm, FNR)
+		for (i = 1; i <= n[d]; i++)
+			add(d - 1, (nm != "" ? nm "." : "") m[d, i], ml[d, i])
+		d--
+		next
+	}
+	l ~ /;/ {
+		sub(/;.*$/, "", l)
+		gsub(/\[[^]]*\]/, "", l)
+		c = split(l, parts, ",")
+		for (i = 1; i <= c; i++)
+			if (match(parts[i], /[A-Za-z_][A-Za-z0-9_]*[ \t]*$/)) {
+				v = substr(parts[i], RSTART, RLENGTH)
+				sub(/[ \t]+$/, "", v)
+				add(d, v, FNR)
+			}
+	}
+	' "$@"
+}
+
+if [ ! -r "$kerneldoc" ]; then
+	broken "kernel-doc" "no $kerneldoc and no $tarball to take it from (make deps installs linux-source-6.1)"
+else
+	log=$out/kernel-doc.log
+	if (cd "$top" && perl "$kerneldoc" -none -Werror "${kdoc_files[@]}") >"$log" 2>&1; then
+		rc=0
+	else
+		rc=$?
+	fi
+	# Everything it prints is a finding, but -Werror's count of them.
+	findings=()
+	while IFS= read -r l; do
+		case $l in
+		*' warnings as Errors') continue ;;
+		esac
+		if [[ $l =~ ^[^:\ ]+:[0-9]+:\  ]]; then
+			findings+=("kernel-doc: $l")
+		else
+			findings+=("kernel-doc: ${kdoc_files[0]}:1: $l")
+		fi
+	done <"$log"
+	[ "$rc" = 0 ] || [ ${#findings[@]} != 0 ] ||
+		findings+=("kernel-doc: ${kdoc_files[0]}:1: exited with status $rc")
+	report "kernel-doc -none -Werror: ${kdoc_files[*]}" "${findings[@]}"
+fi
+mapfile -t findings < <(cd "$top" && kdoc_coverage "${kdoc_files[@]}" |
+	LC_ALL=C sort -t: -k2,2 -k3,3n)
+report "kernel-doc comments: every struct minivm_* of ${kdoc_files[*]} and its members" "${findings[@]}"
 
 # --- sparse ------------------------------------------------------------------
 kdir=${MINIVM_STYLE_KDIR:-$("$top/scripts/find-kdir.sh" 6.1 || "$top/scripts/find-kdir.sh" || true)}
