@@ -30,6 +30,10 @@
 #               default "gcc clang", empty: none); any warning fails, link
 #               ones too
 #   shell       shellcheck on every shell script of the tree (default severity)
+#   sphinx      sphinx-build -W --keep-going -b html of Documentation/ (plain
+#               Sphinx, Documentation/conf.py) into build/style/sphinx/,
+#               from scratch; every warning is a finding, and a missing
+#               sphinx-build fails the gate (make deps installs it)
 # scripts/style-exceptions lists accepted findings (false positives and
 # deliberate deviations, each with its reason). scripts/style-known-module
 # lists findings in module/ that are known and still to be fixed (module/
@@ -435,6 +439,44 @@ else
 		shellcheck -x -P SCRIPTDIR -f gcc "${scripts[@]}" 2>&1 |
 		sed -n 's|^\([^:]*\):\([0-9]*\):[0-9]*: |shellcheck: \1:\2: |p'; true)
 	report "shellcheck: ${#scripts[@]} shell scripts" "${findings[@]}"
+fi
+
+# --- sphinx ------------------------------------------------------------------
+# Documentation/ as HTML, from scratch (an incremental build would not
+# repeat the warnings of unchanged files), into build/style/sphinx/.
+if ! command -v sphinx-build >/dev/null 2>&1; then
+	broken "sphinx-build -W: Documentation/" "sphinx-build is not installed (make deps installs python3-sphinx)"
+else
+	rm -rf "$out/sphinx"
+	log=$out/sphinx.log
+	if sphinx-build -q -W --keep-going -b html "$top/Documentation" "$out/sphinx" \
+		>"$log" 2>&1; then
+		rc=0
+	else
+		rc=$?
+	fi
+	# "FILE:LINE: WARNING: ...", "FILE: WARNING: ..." (FILE absolute) or
+	# "WARNING: ..." (of the configuration, say); ERROR and SEVERE too.
+	findings=()
+	while IFS= read -r l; do
+		if [[ $l =~ ^([^:]+):([0-9]+):\ ((WARNING|ERROR|SEVERE|CRITICAL):.*)$ ]]; then
+			path=${BASH_REMATCH[1]} lnum=${BASH_REMATCH[2]} msg=${BASH_REMATCH[3]}
+		elif [[ $l =~ ^([^:]+):\ ((WARNING|ERROR|SEVERE|CRITICAL):.*)$ ]]; then
+			path=${BASH_REMATCH[1]} lnum=1 msg=${BASH_REMATCH[2]}
+		elif [[ $l =~ ^((WARNING|ERROR|SEVERE|CRITICAL):.*)$ ]]; then
+			path=$top/Documentation/conf.py lnum=1 msg=${BASH_REMATCH[1]}
+		else
+			continue
+		fi
+		path=$(realpath -m --relative-to="$top" "$path")
+		findings+=("sphinx: $path:$lnum: $msg")
+	done <"$log"
+	if [ "$rc" != 0 ] && [ ${#findings[@]} = 0 ]; then
+		mapfile -t lines < <(tail -n 10 "$log")
+		broken "sphinx-build -W: Documentation/ (it failed)" "${lines[@]}"
+	else
+		report "sphinx-build -W: Documentation/" "${findings[@]}"
+	fi
 fi
 
 # --- known findings ------------------------------------------------------------
