@@ -7,7 +7,8 @@
 #   make bench      minivm against kvm_intel in the emulated machine
 #   make install    minivm.ko, minivm-run, its man page, the udev rule
 #                   (make uninstall removes them); make install-dkms; make deb
-#   make style      checkpatch, sparse, shellcheck, gcc and clang -Werror
+#   make style      checkpatch, kernel-doc, sparse, shellcheck, gcc and clang
+#                   -Werror, sphinx
 # README.md explains each; selftests/rig/ holds the emulator rig.
 
 KDIR ?= $(shell $(CURDIR)/scripts/find-kdir.sh)
