@@ -28,6 +28,7 @@
 #include <asm/tsc.h>
 
 #include "minivm.h"
+#include "trace.h"
 #include "x86/lapic.h"
 
 struct minivm_lapic {
@@ -123,6 +124,7 @@ static enum hrtimer_restart lapic_timer_fn(struct hrtimer *t)
 {
 	struct minivm_lapic *apic = container_of(t, struct minivm_lapic, timer);
 
+	trace_minivm_apic_timer(apic->vcpu);
 	set_bit(LAPIC_F_TIMER, &apic->flags);
 	minivm_vcpu_kick(apic->vcpu);
 	return HRTIMER_NORESTART;
@@ -349,8 +351,10 @@ void minivm_vcpu_block(struct minivm_vcpu *vcpu)
 	if (minivm_lapic_pending(vcpu) >= 0 ||
 	    test_bit(LAPIC_F_NMI, &apic->flags)) {
 		vcpu->halted = false;
+		trace_minivm_halt_wake(vcpu);
 		return;
 	}
+	trace_minivm_halt_sleep(vcpu);
 	wait_event_interruptible(vcpu->wait, minivm_lapic_has_work(vcpu) ||
 				 test_bit(LAPIC_F_NMI, &apic->flags));
 }

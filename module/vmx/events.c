@@ -9,6 +9,7 @@
  */
 #include <asm/vmx.h>
 
+#include "trace.h"
 #include "vmcs.h"
 #include "vmx.h"
 
@@ -23,6 +24,8 @@ void vmx_inject_exception(unsigned int vector, bool has_error_code,
 		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE, error_code);
 	}
 	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, info);
+	trace_minivm_inj_exception(vector, info & INTR_INFO_DELIVER_CODE_MASK,
+				   error_code, false);
 }
 
 void vmx_inject_gp(void)

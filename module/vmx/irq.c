@@ -17,6 +17,7 @@
 #include <asm/irq_vectors.h>
 #include <asm/vmx.h>
 
+#include "trace.h"
 #include "vmcs.h"
 #include "vmx.h"
 
@@ -52,6 +53,7 @@ static bool inject_nmi(struct vmx_vcpu *vmx)
 	}
 	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, NMI_VECTOR | INTR_TYPE_NMI_INTR |
 		     INTR_INFO_VALID_MASK);
+	trace_minivm_inj_nmi(false);
 	vmx->nmi_pending = false;
 	return true;
 }
@@ -87,6 +89,7 @@ void vmx_inject_interrupts(struct vmx_vcpu *vmx)
 	}
 	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, vector | INTR_TYPE_EXT_INTR |
 		     INTR_INFO_VALID_MASK);
+	trace_minivm_inj_virq(vector, false);
 	minivm_lapic_ack(vcpu, vector);
 	/* another one may be waiting behind it */
 	set_exec_ctl(vmx, CPU_BASED_INTR_WINDOW_EXITING,
