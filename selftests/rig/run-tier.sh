@@ -71,6 +71,10 @@ if [ "$tier" = linux ]; then
 	cp "$KERNEL_IMAGE" "$linux/bzImage"
 	"$RIG_DIR/linux-initramfs.sh" "$linux/initrd.img"
 fi
+# trace-cmd and perf, for trace_tools.sh, only where the selftests run.
+if [ "$tier" = vmx ]; then
+	export RIG_TRACE_TOOLS=1
+fi
 "$RIG_DIR/initramfs.sh" "$out/initrd" "$KERNEL_MODROOT" "$payload/root" "$ko" \
 	${linux:+"$linux"}
 
