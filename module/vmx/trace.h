@@ -47,11 +47,12 @@ TRACE_EVENT(minivm_entry,
 
 /*
  * A VM exit, recorded once its handler is done so that it can say where
- * the exit went: back into the guest ("kernel"), to userspace ("user",
- * with a minivm_userspace_exit to follow) or to an error MINIVM_RUN
- * returns. Events the handler itself records (EPT violations, injected
- * exceptions) therefore come before it. @rip is where the guest was at
- * the exit, before the handler skipped an instruction.
+ * the exit went (@to): back into the guest ("kernel"), to userspace
+ * ("user", with a minivm_userspace_exit to follow) or to an error
+ * MINIVM_RUN returns ("error", @ret the errno). Events the handler
+ * itself records (EPT violations, injected exceptions) therefore come
+ * before it. @rip is where the guest was at the exit, before the handler
+ * skipped an instruction.
  */
 TRACE_EVENT(minivm_exit,
 	    TP_PROTO(const struct minivm_vcpu *vcpu, u32 exit_reason,
@@ -64,6 +65,7 @@ TRACE_EVENT(minivm_exit,
 		__field(unsigned long, rip)
 		__field(unsigned long, qual)
 		__field(int, ret)
+		__field(u8, to)
 	    ),
 
 	    TP_fast_assign(
@@ -73,14 +75,20 @@ TRACE_EVENT(minivm_exit,
 		/* exit information fields hold until the next exit */
 		__entry->qual = vmcs_readl(EXIT_QUALIFICATION);
 		__entry->ret = ret;
+		/*
+		 * A field of its own rather than a ?: chain on ret in the
+		 * format: libtraceevent (perf, trace-cmd) misreads
+		 * "ret > 0 ? a : ret ? b : c".
+		 */
+		__entry->to = ret > 0 ? 1 : ret ? 2 : 0;
 	    ),
 
 	    TP_printk("vcpu=%u reason=%s rip=0x%lx qual=0x%lx to=%s",
 		      __entry->vcpu_id,
 		      __print_symbolic(__entry->exit_reason, VMX_EXIT_REASONS),
 		      __entry->rip, __entry->qual,
-		      __entry->ret > 0 ? "kernel" :
-		      __entry->ret ? "error" : "user")
+		      __print_symbolic(__entry->to, { 0, "user" },
+				       { 1, "kernel" }, { 2, "error" }))
 );
 
 /*
