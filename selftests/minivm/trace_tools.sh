@@ -40,13 +40,17 @@ check() {
 	hlts=$(grep -cE "$ue.*(reason=HLT|\(exit_reason: 2\))" "$file")
 	entries=$(grep -c 'minivm_entry' "$file")
 	exits=$(grep -cE 'minivm_exit.*(reason=IO_INSTRUCTION .*to=user|\(exit_reason: 30, [^)]*qual: [0-9]+\))' "$file")
+	# The code and stack pages are mapped on the guest's first touch.
+	ept=$(grep -cE 'minivm_exit.*(reason=EPT_VIOLATION .*to=kernel|\(exit_reason: 48, .*ret: 1, to: 1\))' "$file")
+	ept_user=$(grep -c 'minivm_exit.*reason=EPT_VIOLATION .*to=user' "$file")
 	if [ "$outs" = 27 ] && [ "$ins" -ge 27 ] && [ "$hlts" = 1 ] &&
 	   [ "$entries" -ge $((outs + ins + 1)) ] &&
-	   [ "$exits" = $((outs + ins)) ]; then
+	   [ "$exits" = $((outs + ins)) ] && [ "$ept" -ge 1 ] &&
+	   [ "$ept_user" = 0 ]; then
 		ok "$name"
 	else
 		not_ok "$name"
-		echo "# $outs OUTs to 0x3f8 (27), $ins INs from 0x3fd (>= 27), $hlts HLT (1), $entries entries, $exits I/O exits to userspace"
+		echo "# $outs OUTs to 0x3f8 (27), $ins INs from 0x3fd (>= 27), $hlts HLT (1), $entries entries, $exits I/O exits to userspace, $ept EPT violations handled in the kernel (>= 1), $ept_user to userspace (0)"
 		sed -n '1,40s/^/# /p' "$file"
 	fi
 }
