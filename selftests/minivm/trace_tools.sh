@@ -60,8 +60,11 @@ check() {
 run() {
 	name=$1
 	shift
-	if "$@" >"$tmp/$name.log" 2>&1 &&
-	   grep -q 'Hello from a minivm guest!' "$tmp/$name.log"; then
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	"$@" >"$tmp/$name.log" 2>&1
+	rc=$?
+	echo "# $name: $(awk -v t0="$t0" '{ printf "%.1f", $1 - t0 }' /proc/uptime) s"
+	if [ "$rc" = 0 ] && grep -q 'Hello from a minivm guest!' "$tmp/$name.log"; then
 		return 0
 	fi
 	not_ok "$name: $* failed"
@@ -69,11 +72,22 @@ run() {
 	return 1
 }
 
+# run_report NAME CMD...: CMD (its stderr too) to stdout, timed.
+run_report() {
+	name=$1
+	shift
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	"$@" 2>&1
+	rc=$?
+	echo "# $name: $(awk -v t0="$t0" '{ printf "%.1f", $1 - t0 }' /proc/uptime) s" >&2
+	return $rc
+}
+
 if ! command -v trace-cmd >/dev/null; then
 	skip "trace-cmd: not installed"
 elif run trace-cmd trace-cmd record -q -e minivm -o "$tmp/trace.dat" \
 		minivm-run "$guest"; then
-	if trace-cmd report -i "$tmp/trace.dat" >"$tmp/trace.txt" 2>&1; then
+	if run_report trace-cmd-report trace-cmd report -i "$tmp/trace.dat" >"$tmp/trace.txt"; then
 		check "trace-cmd record -e minivm, trace-cmd report" "$tmp/trace.txt"
 	else
 		not_ok "trace-cmd report failed"
@@ -88,7 +102,7 @@ if ! command -v perf >/dev/null; then
 fi
 if run perf-record perf record -q -e 'minivm:*' -o "$tmp/perf.data" \
 		minivm-run "$guest"; then
-	if perf script -i "$tmp/perf.data" >"$tmp/perf.txt" 2>&1; then
+	if run_report perf-script perf script -i "$tmp/perf.data" >"$tmp/perf.txt"; then
 		check "perf record -e 'minivm:*', perf script" "$tmp/perf.txt"
 	else
 		not_ok "perf script failed"
