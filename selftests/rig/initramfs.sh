@@ -13,8 +13,9 @@
 #   /minivm/minivm.ko      the module (KO; may be "" while developing)
 #   /minivm/linux/         LINUX, the nested guest's files (tier linux)
 #   /usr/bin/trace-cmd, /usr/bin/perf and their shared libraries, when
-#                          RIG_TRACE_TOOLS=1 (run-tier.sh, for the vmx tier,
-#                          whose trace_tools.sh runs them)
+#                          RIG_TRACE_TOOLS=1 (run-tier.sh, for the vmx tier
+#                          on the minimal kernel, whose trace_tools.sh runs
+#                          them)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
