@@ -20,6 +20,7 @@
 #include <linux/uaccess.h>
 
 #include "minivm.h"
+#include "trace.h"
 #include "x86/ioapic.h"
 
 struct minivm_irqchip {
@@ -132,6 +133,7 @@ long minivm_irq_line(struct minivm *vm, void __user *argp)
 		return -ENXIO;
 	if (irq.irq >= MINIVM_IOAPIC_PINS || irq.level > 1)
 		return -EINVAL;
+	trace_minivm_irq_line(irq.irq, irq.level);
 	mutex_lock(&chip->lock);
 	x86_ioapic_set_irq(&chip->ioapic, irq.irq, irq.level);
 	mutex_unlock(&chip->lock);

@@ -28,6 +28,7 @@
 #include <asm/tsc.h>
 
 #include "minivm.h"
+#include "trace.h"
 #include "x86/lapic.h"
 
 struct minivm_lapic {
@@ -124,6 +125,7 @@ static enum hrtimer_restart lapic_timer_fn(struct hrtimer *t)
 {
 	struct minivm_lapic *apic = container_of(t, struct minivm_lapic, timer);
 
+	trace_minivm_apic_timer(apic->vcpu);
 	set_bit(LAPIC_F_TIMER, &apic->flags);
 	minivm_vcpu_kick(apic->vcpu);
 	return HRTIMER_NORESTART;
@@ -354,8 +356,10 @@ void minivm_vcpu_block(struct minivm_vcpu *vcpu)
 	    test_bit(LAPIC_F_NMI, &apic->flags)) {
 		vcpu->halted = false;
 		minivm_stat_inc(&vcpu->stats.halt_wakeup);
+		trace_minivm_halt_wake(vcpu);
 		return;
 	}
+	trace_minivm_halt_sleep(vcpu);
 	/* Only a halt that sleeps pays for the clock. */
 	start = ktime_get_ns();
 	wait_event_interruptible(vcpu->wait, minivm_lapic_has_work(vcpu) ||

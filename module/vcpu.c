@@ -15,6 +15,10 @@
 
 #include "minivm.h"
 
+/* This file instantiates the generic tracepoints (trace.h). */
+#define CREATE_TRACE_POINTS
+#include "trace.h"
+
 /* vm_flags became read-only (vm_flags_mod()) in 6.3. */
 static void minivm_vma_set_flags(struct vm_area_struct *vma,
 				 unsigned long set, unsigned long clear)
@@ -65,6 +69,7 @@ static int minivm_vcpu_run(struct minivm_vcpu *vcpu)
 	}
 	minivm_backend->vcpu_run_end(vcpu);
 	minivm_stats_run_return(vcpu, ret);
+	trace_minivm_userspace_exit(vcpu, ret);
 	return ret;
 }
 

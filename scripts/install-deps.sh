@@ -19,6 +19,8 @@
 #     (kselftest harness, fast-mode kernel) and what building a kernel needs
 #   - the style gates (scripts/style-check.sh): sparse, clang, shellcheck
 #     (checkpatch.pl comes from the 6.1 kernel source)
+#   - trace-cmd and perf (linux-perf), which the rig puts into the VMX
+#     machine to check that they see minivm's tracepoints
 #   - packaging and its checks (make deb, selftests/packaging): dkms,
 #     dpkg-dev (dpkg-shlibdeps, dpkg-buildflags), lintian, man-db and
 #     groff-base (man --warnings)
@@ -35,6 +37,7 @@ packages=(
 	linux-source-6.1
 	bc flex bison libelf-dev libssl-dev kmod
 	sparse clang shellcheck
+	trace-cmd linux-perf
 	dkms dpkg-dev lintian man-db groff-base
 	python3-sphinx
 )

@@ -12,6 +12,7 @@
 #include <asm/trapnr.h>
 #include <asm/vmx.h>
 
+#include "trace.h"
 #include "vmcs.h"
 #include "vmx.h"
 
@@ -27,6 +28,8 @@ void vmx_inject_exception(struct vmx_vcpu *vmx, unsigned int vector,
 		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE, error_code);
 	}
 	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, info);
+	trace_minivm_inj_exception(vector, info & INTR_INFO_DELIVER_CODE_MASK,
+				   error_code, false);
 }
 
 void vmx_inject_gp(struct vmx_vcpu *vmx)

@@ -17,6 +17,7 @@
 #include <asm/trapnr.h>
 #include <asm/vmx.h>
 
+#include "trace.h"
 #include "vmcs.h"
 #include "vmx.h"
 
@@ -462,6 +463,7 @@ static int handle_ept_violation(struct vmx_vcpu *vmx, u32 exit_reason)
 	int kind = minivm_gpa_kind(vmx->vcpu->vm, gpa);
 	int ret;
 
+	trace_minivm_ept_violation(gpa, qual, kind);
 	if (kind == 1 || (kind == 2 && !(qual & EPT_QUAL_WRITE))) {
 		ret = vmx_ept_map(vmx->vcpu->vm, gpa);
 		if (ret)
@@ -576,6 +578,26 @@ static const exit_handler_t vmx_exit_handlers[] = {
 	[EXIT_REASON_VMFUNC]		= handle_ud,
 };
 
+/* The event reinject_event() queued again, as the injection it is. */
+static void trace_reinjection(u32 info, u32 error_code)
+{
+	u32 vector = info & VECTORING_INFO_VECTOR_MASK;
+
+	switch (info & VECTORING_INFO_TYPE_MASK) {
+	case INTR_TYPE_EXT_INTR:
+		trace_minivm_inj_virq(vector, true);
+		break;
+	case INTR_TYPE_NMI_INTR:
+		trace_minivm_inj_nmi(true);
+		break;
+	default:
+		trace_minivm_inj_exception(vector,
+					   info & VECTORING_INFO_DELIVER_CODE_MASK,
+					   error_code, true);
+		break;
+	}
+}
+
 /*
  * An exit that interrupted the delivery of an event (IDT-vectoring info
  * valid) must deliver that event again on the next entry, or the guest
@@ -587,6 +609,7 @@ static bool reinject_event(struct vmx_vcpu *vmx)
 {
 	u32 info = vmcs_read32(IDT_VECTORING_INFO_FIELD);
 	u32 type = info & VECTORING_INFO_TYPE_MASK;
+	u32 error_code = 0;
 
 	if (!(info & VECTORING_INFO_VALID_MASK))
 		return false;
@@ -596,13 +619,15 @@ static bool reinject_event(struct vmx_vcpu *vmx)
 			     VECTORING_INFO_TYPE_MASK |
 			     VECTORING_INFO_DELIVER_CODE_MASK |
 			     VECTORING_INFO_VALID_MASK));
-	if (info & VECTORING_INFO_DELIVER_CODE_MASK)
-		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE,
-			     vmcs_read32(IDT_VECTORING_ERROR_CODE));
+	if (info & VECTORING_INFO_DELIVER_CODE_MASK) {
+		error_code = vmcs_read32(IDT_VECTORING_ERROR_CODE);
+		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE, error_code);
+	}
 	if (type == INTR_TYPE_SOFT_INTR || type == INTR_TYPE_SOFT_EXCEPTION ||
 	    type == INTR_TYPE_PRIV_SW_EXCEPTION)
 		vmcs_write32(VM_ENTRY_INSTRUCTION_LEN,
 			     vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
+	trace_reinjection(info, error_code);
 	return true;
 }
 

@@ -23,6 +23,7 @@
 #include <asm/irq_vectors.h>
 #include <asm/vmx.h>
 
+#include "trace.h"
 #include "vmcs.h"
 #include "vmx.h"
 
@@ -58,6 +59,7 @@ static bool inject_nmi(struct vmx_vcpu *vmx)
 	}
 	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, NMI_VECTOR | INTR_TYPE_NMI_INTR |
 		     INTR_INFO_VALID_MASK);
+	trace_minivm_inj_nmi(false);
 	vmx->nmi_pending = false;
 	minivm_stat_inc(&vmx->vcpu->stats.nmi_injections);
 	return true;
@@ -94,6 +96,7 @@ void vmx_inject_interrupts(struct vmx_vcpu *vmx)
 	}
 	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, vector | INTR_TYPE_EXT_INTR |
 		     INTR_INFO_VALID_MASK);
+	trace_minivm_inj_virq(vector, false);
 	minivm_lapic_ack(vcpu, vector);
 	minivm_stat_inc(&vcpu->stats.irq_injections);
 	/* another one may be waiting behind it */

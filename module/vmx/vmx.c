@@ -17,6 +17,10 @@
 #include "vmcs.h"
 #include "vmx.h"
 
+/* This file instantiates the VMX tracepoints (trace.h). */
+#define CREATE_TRACE_POINTS
+#include "trace.h"
+
 /*
  * Preempt notifiers keep the VMCS on the CPU the vCPU thread runs on:
  * whenever the scheduler puts the thread on a CPU inside a vCPU ioctl,
@@ -252,7 +256,8 @@ static int vmx_vcpu_run_once(struct minivm_vcpu *vcpu)
 	struct host_segments segs;
 	u32 exit_reason = 0;
 	bool xcr0_switched, dr_switched;
-	int failed, cpu;
+	unsigned long rip = 0;
+	int failed, cpu, ret;
 
 	minivm_lapic_sync(vcpu);
 	preempt_disable();
@@ -283,6 +288,8 @@ static int vmx_vcpu_run_once(struct minivm_vcpu *vcpu)
 	} else {
 		vmx_inject_user_interrupt(vmx);
 	}
+	/* Before any guest state is loaded: a probe runs ordinary host code. */
+	trace_minivm_entry(vcpu);
 	if (test_thread_flag(TIF_NEED_FPU_LOAD))
 		switch_fpu_return();
 	vmx_update_host_state(vmx);
@@ -329,7 +336,12 @@ static int vmx_vcpu_run_once(struct minivm_vcpu *vcpu)
 		return fail_entry(vcpu, exit_reason,
 				  vmcs_readl(EXIT_QUALIFICATION), cpu);
 
-	return vmx_handle_exit(vmx, (u16)exit_reason);
+	/* Not on the hot path: only minivm_exit needs the RIP of the exit. */
+	if (trace_minivm_exit_enabled())
+		rip = vmcs_readl(GUEST_RIP);
+	ret = vmx_handle_exit(vmx, (u16)exit_reason);
+	trace_minivm_exit(vcpu, (u16)exit_reason, rip, ret);
+	return ret;
 }
 
 static int vmx_vm_init(struct minivm *vm)

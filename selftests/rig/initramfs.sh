@@ -12,6 +12,10 @@
 #   /minivm/               the payload (DESTDIR of the install targets)
 #   /minivm/minivm.ko      the module (KO; may be "" while developing)
 #   /minivm/linux/         LINUX, the nested guest's files (tier linux)
+#   /usr/bin/trace-cmd, /usr/bin/perf and their shared libraries, when
+#                          RIG_TRACE_TOOLS=1 (run-tier.sh, for the vmx tier
+#                          on the minimal kernel, whose trace_tools.sh runs
+#                          them)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -74,6 +78,33 @@ if [ -n "$msr" ]; then
 	*.ko.zst) zstd -qdc "$msr" >"$stage/lib/modules/rig/$n-msr.ko" ;;
 	*)        cp "$msr" "$stage/lib/modules/rig/$n-msr.ko" ;;
 	esac
+fi
+
+# A dynamically linked program of this host, with the libraries ldd
+# names (and the dynamic loader) at the same paths: Debian's loader
+# searches its multiarch directories without an ld.so.cache.
+copy_with_libs() {
+	local bin lib
+	bin=$(command -v "$1") || {
+		if [ "${MINIVM_RIG_ALLOW_MISSING:-0}" = 1 ]; then
+			rig_log "warning: no $1 on this host (tolerated: MINIVM_RIG_ALLOW_MISSING=1)"
+			return 0
+		fi
+		rig_die "no $1 on this host for the initramfs (scripts/install-deps.sh installs it)"
+	}
+	install -D -m 755 "$bin" "$stage/usr/bin/${bin##*/}"
+	for lib in $(ldd "$bin" | awk '$2 == "=>" && $3 ~ /^\// { print $3 }
+				     $1 ~ /^\// { print $1 }'); do
+		# 755: the dynamic loader among them must be executable
+		[ -e "$stage$lib" ] || install -D -m 755 "$lib" "$stage$lib"
+	done
+}
+# perf and its libraries (Python, Perl, ...) add about 7 MB to the
+# compressed initramfs, trace-cmd a few hundred KB: only for the tier
+# that uses them.
+if [ "${RIG_TRACE_TOOLS:-0}" = 1 ]; then
+	copy_with_libs trace-cmd
+	copy_with_libs perf
 fi
 
 if [ -d "$payload" ]; then
