@@ -11,7 +11,9 @@
  * padding fields of ioctl arguments must be zero on input (EINVAL
  * otherwise) and are zero on output, so they can be given a meaning later
  * without a new ioctl. (The run area is shared memory, not an argument:
- * its padding is ignored.)
+ * its padding is ignored. GET_CPUID and GET_SUPPORTED_CPUID write only
+ * nent and the entries: struct minivm_cpuid's own padding is the
+ * caller's, api.rst section 5.)
  *
  * Documentation/api.rst describes every ioctl, its arguments and errors.
  */
