@@ -365,4 +365,46 @@ TEST_F(modes, start_pm32_pae)
 	run_pm32(_metadata, self, X86_CR0_PG, X86_CR4_PAE, T_PDPT_PAE);
 }
 
+/*
+ * Outside 64-bit mode MOV to CR0, CR4 and DR7 take the low 32 bits of
+ * the register (SDM Vol. 2B, MOV): bits 63:32, which SET_REGS or an
+ * earlier 64-bit mode left there, do not count. Found while writing
+ * fuzz_test, whose guests start with random values in RAX.
+ */
+GUEST_CODE16(mov_cr_32,
+	     "	mov %eax, %cr0\n\t"
+	     "	mov %ebx, %cr4\n\t"
+	     "	mov %ecx, %dr7\n\t"
+	     "	mov $" __stringify(UCALL_PORT) ", %dx\n\t"
+	     "	mov %cr0, %eax\n\t"
+	     "	out %eax, %dx\n\t"
+	     "	mov %cr4, %eax\n\t"
+	     "	out %eax, %dx\n\t"
+	     "	mov %dr7, %eax\n\t"
+	     "	out %eax, %dx\n\t"
+	     "	hlt\n\t"
+	     "guest_mov_cr_32_gp:\n\t"
+	     GUEST_FAIL(13));
+GUEST_LABEL(mov_cr_32, gp);
+
+TEST_F(modes, real_mode_mov_to_cr_dr_ignores_bits_63_32)
+{
+	struct minivm_regs r;
+	uint32_t *ivt;
+
+	self->vm = vm_create_guest(GUEST(mov_cr_32), &self->vcpu);
+	/* #GP (vector 13) reports itself instead of running zeros */
+	ivt = vm_gpa2hva(self->vm, 0);
+	ivt[GP_VECTOR] = GUEST_GPA(mov_cr_32, gp);
+	vcpu_get_regs(self->vcpu, &r);
+	r.rax = 0xffffffff00000010ULL;	/* CR0: CD and NW cleared, an exit */
+	r.rbx = 0xdead000000000010ULL;	/* CR4: PSE, every CR4 write exits */
+	r.rcx = 0x8000000000000401ULL;	/* DR7: the fixed bit only */
+	vcpu_set_regs(self->vcpu, &r);
+	ASSERT_RUN_SYNC(self->vcpu, 0x10);
+	ASSERT_RUN_SYNC(self->vcpu, 0x10);
+	ASSERT_RUN_SYNC(self->vcpu, 0x401);
+	ASSERT_RUN_EXIT(self->vcpu, MINIVM_EXIT_HLT);
+}
+
 TEST_HARNESS_MAIN
