@@ -6,6 +6,8 @@
  * from real mode up to 64-bit mode and back down to real mode, with
  * GET_SREGS checked at every step.
  */
+#include <sys/ioctl.h>
+
 #include "kselftest_harness.h"
 #include "minivm_util.h"
 #include "processor.h"
@@ -363,6 +365,37 @@ TEST_F(modes, start_pm32_paging)
 TEST_F(modes, start_pm32_pae)
 {
 	run_pm32(_metadata, self, X86_CR0_PG, X86_CR4_PAE, T_PDPT_PAE);
+}
+
+/*
+ * A far jump in 32-bit protected mode to a descriptor with L set (the
+ * 64-bit code segment, D clear: 16-bit code outside long mode) leaves
+ * CS.L set: the CPU ignores it there but keeps it, so GET_SREGS returns
+ * it and SET_SREGS must take it back (api.rst 6.9, the round trip).
+ * Found by fuzz_test; SET_SREGS used to refuse L outside long mode.
+ */
+GUEST_CODE16(pm32_cs_l,
+	     ".code32\n\t"
+	     "	ljmpl $" __stringify(T_CS64) ", $(" __stringify(GUEST_CODE_GPA)
+	     " + guest_pm32_cs_l_16 - guest_pm32_cs_l_start)\n\t"
+	     ".code16\n\t"
+	     "guest_pm32_cs_l_16:\n\t"
+	     "	hlt\n\t"
+	     "	hlt\n\t");
+
+TEST_F(modes, pm32_cs_l_round_trip)
+{
+	struct minivm_sregs s;
+
+	self->vm = vm_create_guest(GUEST(pm32_cs_l), &self->vcpu);
+	set_pm32(self->vcpu, self->vm, 0, 0, 0);
+	ASSERT_RUN_EXIT(self->vcpu, MINIVM_EXIT_HLT);
+	vcpu_get_sregs(self->vcpu, &s);
+	EXPECT_EQ(T_CS64, s.cs.selector);
+	EXPECT_EQ(1, s.cs.l);
+	EXPECT_EQ(0, s.efer & EFER_LMA);
+	ASSERT_OK(ioctl(self->vcpu->fd, MINIVM_SET_SREGS, &s));
+	ASSERT_RUN_EXIT(self->vcpu, MINIVM_EXIT_HLT);
 }
 
 /*
