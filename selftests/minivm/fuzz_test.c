@@ -50,7 +50,7 @@
 #include "kselftest.h"
 #include "processor.h"
 
-#define FUZZ_DEFAULT_ITERATIONS	100000ULL
+#define FUZZ_DEFAULT_ITERATIONS	150000ULL
 /* The longest a RUN may stay in the guest: a looping guest is kicked. */
 #define KICK_NS			2000000L
 /* Failure messages printed per phase (all are counted). */
@@ -632,6 +632,9 @@ static void *fz_ptr(struct fz *fz, int k, const void *content, size_t size)
 	case P_LOW:
 		return (void *)(uintptr_t)(1 + rnd(fz, 0xffff));
 	case P_UNMAPPED:
+		/* With threads, another mmap() could land there meanwhile. */
+		if (fz->thread)
+			return a->none;
 		return just_unmapped(fz, PAGE * 4);
 	case P_PROT_NONE:
 		return a->none + rnd(fz, 64);
@@ -817,6 +820,9 @@ static void fuzz_get_list(struct fz *fz, int fd, unsigned int kind,
 	uint8_t *p;
 
 	memcpy(hdr, &room, sizeof(room));
+	/* api.rst 6.10: these read only the count; the padding is left alone */
+	if (hdr_size == 8 && chance(fz, 10))
+		memcpy(hdr + 4, &(uint32_t){ rnd64(fz) | 1 }, 4);
 	p = fz_ptr(fz, k, hdr, hdr_size);
 	if (ptr_bad(k) || k == P_RO)
 		expect = EFAULT;	/* nent cannot be read, or written back */
@@ -1104,8 +1110,34 @@ static void dump_sregs(const struct minivm_sregs *s, char *buf, size_t len)
 		 s->tr.unusable, s->ldt.type, s->ldt.present, s->ldt.unusable);
 }
 
-/* api.rst 6.9: "a GET/SET round trip never fails with EINVAL". */
-static void sregs_roundtrip(struct fz *fz, struct vcpu_t *v)
+/*
+ * PAE paging: SET_SREGS reads the PDPTEs at CR3 from guest memory (mem,
+ * size bytes from GPA 0; NULL: not known) and refuses reserved bits.
+ */
+static bool pae_pdptes_bad(const struct minivm_sregs *s, const uint8_t *mem,
+			   uint64_t size)
+{
+	uint64_t cr3 = s->cr3 & 0xffffffe0, e;
+	unsigned int i;
+
+	if (!(s->cr0 & X86_CR0_PG) || !(s->cr4 & X86_CR4_PAE) || (s->efer & EFER_LME))
+		return false;
+	if (!mem || cr3 + 32 > size)
+		return true;
+	for (i = 0; i < 4; i++) {
+		memcpy(&e, mem + cr3 + 8 * i, sizeof(e));
+		if ((e & 1) && ((e & 0x1e6) || (e & ~0xfffULL) >= gpa_limit))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * api.rst 6.9: "a GET/SET round trip never fails with EINVAL", PAE's
+ * PDPTEs in guest memory (mem, see pae_pdptes_bad()) permitting.
+ */
+static void sregs_roundtrip(struct fz *fz, struct vcpu_t *v, const uint8_t *mem,
+			    uint64_t size)
 {
 	struct minivm_sregs s;
 	char buf[512];
@@ -1114,7 +1146,8 @@ static void sregs_roundtrip(struct fz *fz, struct vcpu_t *v)
 		return;
 	check_get_sregs(fz, &s);
 	__atomic_add_fetch(&fz->st->checks, 1, __ATOMIC_RELAXED);
-	if (fz_ioctl(fz, v->fd, FD_VCPU, MINIVM_SET_SREGS, (uintptr_t)&s, EXPECT_ANY)) {
+	if (fz_ioctl(fz, v->fd, FD_VCPU, MINIVM_SET_SREGS, (uintptr_t)&s, EXPECT_ANY) &&
+	    !(errno == EINVAL && pae_pdptes_bad(&s, mem, size))) {
 		int err = errno;
 
 		dump_sregs(&s, buf, sizeof(buf));
@@ -1140,7 +1173,7 @@ static void fuzz_sregs(struct fz *fz, struct vcpu_t *v)
 		return;
 	}
 	if (chance(fz, 15)) {
-		sregs_roundtrip(fz, v);
+		sregs_roundtrip(fz, v, NULL, 0);
 		return;
 	}
 	if (fz_ioctl(fz, v->fd, FD_VCPU, MINIVM_GET_SREGS, (uintptr_t)&s, EXPECT_OK))
@@ -2714,6 +2747,12 @@ static void guest_program(struct fz *fz, struct gvm *g, enum gmode mode)
 
 	if (chance(fz, 6))
 		guest_tables(g->mem);
+	/*
+	 * SET_SREGS loads PAE's PDPTEs from guest memory, and refuses
+	 * reserved bits there: put back those an earlier program overwrote.
+	 */
+	for (i = 0; i < 4; i++)
+		put64(g->mem, G_PDPT_PAE + 8 * i, (G_PD + i * PAGE) | 1);
 	gen_program(fz, g->mem + G_CODE, mode);
 	if (g->rom && chance(fz, 10))
 		fill_random(fz, g->mem + G_ROM_GPA, G_HIGH_GPA - G_ROM_GPA);
@@ -2789,7 +2828,7 @@ static void guest_checks(struct fz *fz, struct gvm *g)
 	struct minivm_xcrs x;
 
 	if (chance(fz, 25))
-		sregs_roundtrip(fz, &g->v);
+		sregs_roundtrip(fz, &g->v, g->mem, G_LOW_END);
 	if (chance(fz, 10) && vcpu_get_regs_ok(fz, &g->v, &r))
 		fz_ioctl(fz, g->v.fd, FD_VCPU, MINIVM_SET_REGS, (uintptr_t)&r, EXPECT_OK);
 	if (chance(fz, 2))
@@ -3947,6 +3986,351 @@ static void phase_slots(struct fz *fz)
 	close(c->g.dev);
 }
 
+/* ---- phase: threads sharing a VM ---- */
+
+/*
+ * A round: one VM, three threads. The runner RUNs vCPU 0 through a loop
+ * that reads and writes a 2 MiB window of slots 3-5 and OUTs; the
+ * mutator deletes and recreates those slots, replaces their memory, and
+ * sets vCPU 0's registers, events, MSRs and IRQ lines while it runs; the
+ * closer creates, runs and closes vCPUs 1-3, maps and unmaps run areas,
+ * dups and closes the VM fd and creates other VMs. Each thread has a dup
+ * of the VM fd of its own (the phase closed the original), so the VM
+ * dies with the last of them and of the vCPU fds.
+ */
+#define T_ROUND		2500	/* ioctls per round */
+#define T_WINDOW_GPA	0x10000000ULL
+#define T_WINDOW_SIZE	0x200000ULL
+
+struct tctx {
+	struct fz fz[3];
+	pthread_t th[3];
+	volatile bool stop;
+	int dev;
+	int vm_fd[3];		/* each thread's dup of the VM fd */
+	struct vcpu_t v0;
+	uint8_t *mem;		/* slots 0 and 2, as for the guest phases */
+	uint8_t *win;		/* what slots 3-5 map */
+	struct minivm_sregs reset;
+	unsigned int rounds;
+};
+
+/* 64-bit: the loop over the window (RSI, RDI; R8 the mask, R9 the base) */
+static const char threads_guest[] =
+	"\x8a\x06"			/* 1: mov (%rsi), %al */
+	"\x88\x07"			/* mov %al, (%rdi) */
+	"\xe6\x80"			/* out %al, $0x80 */
+	"\x48\x81\xc6\x00\x10\x00\x00"	/* add $0x1000, %rsi */
+	"\x48\x81\xc7\x00\x10\x00\x00"	/* add $0x1000, %rdi */
+	"\x4c\x21\xc6"			/* and %r8, %rsi */
+	"\x4c\x21\xc7"			/* and %r8, %rdi */
+	"\x4c\x09\xce"			/* or %r9, %rsi */
+	"\x4c\x09\xcf"			/* or %r9, %rdi */
+	"\xeb\xde";			/* jmp 1b */
+
+static void threads_start_vcpu(struct fz *fz, struct tctx *t, struct vcpu_t *v)
+{
+	struct minivm_sregs s;
+	struct minivm_regs r;
+
+	mode_sregs(&t->reset, M_64, false, &s);
+	fz_ioctl(fz, v->fd, FD_VCPU, MINIVM_SET_SREGS, (uintptr_t)&s, EXPECT_OK);
+	memset(&r, 0, sizeof(r));
+	r.rip = G_CODE;
+	r.rsp = G_STACK;
+	r.rflags = 2;
+	r.r8 = T_WINDOW_SIZE - 1;
+	r.r9 = T_WINDOW_GPA;
+	r.rsi = T_WINDOW_GPA + (rnd(fz, T_WINDOW_SIZE) & ~(PAGE - 1));
+	r.rdi = T_WINDOW_GPA + (rnd(fz, T_WINDOW_SIZE) & ~(PAGE - 1));
+	fz_ioctl(fz, v->fd, FD_VCPU, MINIVM_SET_REGS, (uintptr_t)&r, EXPECT_OK);
+}
+
+/* RUN and what its exit needs; false once the VM is dead. */
+static bool threads_run(struct fz *fz, struct tctx *t, struct vcpu_t *v)
+{
+	uint32_t reason = fz_run(fz, v, chance(fz, 2), false);
+
+	if (reason == RUN_ERROR)
+		return !(v->err == EIO);
+	if (reason == MINIVM_EXIT_INTERNAL_ERROR)
+		return false;
+	if (reason == MINIVM_EXIT_SHUTDOWN || reason == MINIVM_EXIT_FAIL_ENTRY ||
+	    reason == MINIVM_EXIT_HLT)
+		threads_start_vcpu(fz, t, v);
+	return true;
+}
+
+static void *threads_runner(void *arg)
+{
+	struct tctx *t = arg;
+	struct fz *fz = &t->fz[0];
+	unsigned int dead = 0;
+
+	while (fz_more(fz) && dead < 50) {
+		if (!threads_run(fz, t, &t->v0)) {
+			dead++;
+			t->v0.dead = true;
+		}
+		if (chance(fz, 5))
+			fuzz_vcpu_op(fz, &t->v0, VOP_REGS | VOP_SREGS | VOP_EVENTS |
+				     VOP_DEBUG | VOP_MSRS | VOP_XCRS);
+	}
+	t->stop = true;
+	kick_done();
+	return NULL;
+}
+
+static void threads_slot(struct fz *fz, struct tctx *t)
+{
+	struct minivm_userspace_memory_region r;
+	uint64_t off = (uint64_t)rnd(fz, T_WINDOW_SIZE / PAGE) * PAGE;
+
+	memset(&r, 0, sizeof(r));
+	r.slot = 3 + rnd(fz, 3);
+	r.flags = chance(fz, 20) ? MINIVM_MEM_READONLY : 0;
+	r.guest_phys_addr = T_WINDOW_GPA + off;
+	r.memory_size = chance(fz, 40) ? 0 : PAGE * (1 + rnd(fz, (T_WINDOW_SIZE - off) / PAGE));
+	r.userspace_addr = (uintptr_t)t->win + off;
+	fz_ioctl(fz, t->vm_fd[1], FD_VM, MINIVM_SET_USER_MEMORY_REGION, (uintptr_t)&r,
+		 EXPECT_ANY);
+}
+
+static void *threads_mutator(void *arg)
+{
+	struct tctx *t = arg;
+	struct fz *fz = &t->fz[1];
+	struct minivm_enable_cap cap = { .cap = MINIVM_CAP_X86_USER_SPACE_MSR };
+	struct minivm_irq_level irq;
+	uint64_t off;
+
+	while (fz_more(fz)) {
+		switch (rnd(fz, 12)) {
+		case 0 ... 2:
+			threads_slot(fz, t);
+			break;
+		case 3:
+			/* waits for the runner's RUN to return */
+			threads_start_vcpu(fz, t, &t->v0);
+			break;
+		case 4:
+			sregs_roundtrip(fz, &t->v0, t->mem, G_LOW_END);
+			break;
+		case 5:
+			irq.irq = rnd(fz, MINIVM_IOAPIC_PINS + 2);
+			irq.level = rnd(fz, 2);
+			fz_ioctl(fz, t->vm_fd[1], FD_VM, MINIVM_IRQ_LINE, (uintptr_t)&irq,
+				 EXPECT_ANY);
+			break;
+		case 6:
+			fuzz_nmi(fz, &t->v0);
+			break;
+		case 7:
+			t->v0.run->immediate_exit = 1;
+			break;
+		case 8:
+			pthread_kill(t->th[0], SIGUSR1);
+			break;
+		case 9:
+			fuzz_vcpu_op(fz, &t->v0, VOP_REGS | VOP_SREGS | VOP_EVENTS |
+				     VOP_DEBUG | VOP_MSRS | VOP_XCRS | VOP_NMI);
+			break;
+		case 10:
+			cap.args[0] = rnd(fz, 4);
+			fz_ioctl(fz, t->vm_fd[1], FD_VM, MINIVM_ENABLE_CAP, (uintptr_t)&cap,
+				 EXPECT_OK);
+			break;
+		default:
+			/* the memory behind the window replaced or dropped */
+			off = (uint64_t)rnd(fz, T_WINDOW_SIZE / PAGE) * PAGE;
+			if (chance(fz, 50))
+				madvise(t->win + off, PAGE, MADV_DONTNEED);
+			else
+				mmap(t->win + off, PAGE, PROT_READ | PROT_WRITE,
+				     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+			break;
+		}
+	}
+	kick_done();
+	return NULL;
+}
+
+static void *threads_closer(void *arg)
+{
+	struct tctx *t = arg;
+	struct fz *fz = &t->fz[2];
+	struct vcpu_t vx[3];
+	struct vcpu_t *v;
+	unsigned int i, k;
+	int fd, vm;
+	void *p;
+
+	for (i = 0; i < 3; i++)
+		vx[i] = (struct vcpu_t){ .fd = -1, .id = 1 + i, .user_msr = true,
+					 .irqchip = t->v0.irqchip };
+	while (fz_more(fz)) {
+		k = rnd(fz, 3);
+		v = &vx[k];
+		switch (rnd(fz, 12)) {
+		case 0 ... 1:
+			if (v->fd >= 0 || t->vm_fd[2] < 0)
+				break;
+			v->fd = fz_ioctl(fz, t->vm_fd[2], FD_VM, MINIVM_CREATE_VCPU, v->id,
+					 EXPECT_ANY);
+			if (v->fd < 0)
+				break;
+			v->run = fz_map_run(fz, v->fd);
+			if (!v->run) {
+				close(v->fd);
+				v->fd = -1;
+				break;
+			}
+			threads_start_vcpu(fz, t, v);
+			break;
+		case 2:
+			/* closed, the mapping kept for a while, or not */
+			if (v->fd < 0)
+				break;
+			close(v->fd);
+			v->fd = -1;
+			if (chance(fz, 50)) {
+				munmap(v->run, PAGE);
+				v->run = NULL;
+			}
+			break;
+		case 3 ... 4:
+			if (v->fd >= 0 && !threads_run(fz, t, v))
+				v->dead = true;
+			break;
+		case 5:
+			if (v->fd >= 0)
+				fuzz_vcpu_op(fz, v, VOP_ALL & ~VOP_CPUID);
+			break;
+		case 6:
+			if (t->vm_fd[2] < 0)
+				break;
+			fd = dup(t->vm_fd[2]);
+			if (fd < 0)
+				break;
+			fuzz_check_extension(fz, fd, FD_VM);
+			if (chance(fz, 10)) {
+				/* the thread's own VM fd swapped for the dup */
+				close(t->vm_fd[2]);
+				t->vm_fd[2] = fd;
+			} else {
+				close(fd);
+			}
+			break;
+		case 7:
+			vm = fz_ioctl(fz, t->dev, FD_SYS, MINIVM_CREATE_VM, 0, EXPECT_ANY);
+			if (vm >= 0)
+				close(vm);
+			break;
+		case 8:
+			/* another mapping of the runner's run area */
+			p = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, t->v0.fd, 0);
+			if (p != MAP_FAILED) {
+				(void)*(volatile uint32_t *)((uint8_t *)p + 8);
+				munmap(p, PAGE);
+			}
+			break;
+		case 9:
+			if (v->fd >= 0)
+				fuzz_mmap_run(fz, v->fd);
+			break;
+		case 10:
+			if (chance(fz, 3) && t->vm_fd[2] >= 0) {
+				/* this thread is done with the VM fd */
+				close(t->vm_fd[2]);
+				t->vm_fd[2] = -1;
+			}
+			break;
+		default:
+			if (v->run && v->fd < 0) {
+				munmap(v->run, PAGE);
+				v->run = NULL;
+			}
+			break;
+		}
+	}
+	for (i = 0; i < 3; i++) {
+		if (vx[i].run)
+			munmap(vx[i].run, PAGE);
+		if (vx[i].fd >= 0)
+			close(vx[i].fd);
+	}
+	kick_done();
+	return NULL;
+}
+
+static bool threads_round(struct fz *fz, struct tctx *t)
+{
+	static void *(*const fns[3])(void *) = {
+		threads_runner, threads_mutator, threads_closer,
+	};
+	struct gvm g = { .vm = -1, .v = { .fd = -1 }, .dev = t->dev, .mem = t->mem };
+	uint64_t end = fz_iteration(fz) + T_ROUND;
+	unsigned int i;
+
+	if (end > fz->budget)
+		end = fz->budget;
+	if (!gvm_create(fz, &g, true, false))
+		goto out;
+	t->mem = g.mem;
+	memcpy(g.mem + G_CODE, threads_guest, sizeof(threads_guest));
+	t->v0 = g.v;
+	t->v0.user_msr = true;	/* the mutator may enable MSR exits */
+	t->reset = g.reset;
+	threads_start_vcpu(fz, t, &t->v0);
+	for (i = 0; i < 3; i++) {
+		t->vm_fd[i] = dup(g.vm);
+		MINIVM_CHECK(t->vm_fd[i] >= 0, "dup");
+	}
+	/* from here the VM lives on the threads' fds */
+	close(g.vm);
+	g.vm = -1;
+	t->stop = false;
+	for (i = 0; i < 3; i++) {
+		t->fz[i] = *fz;
+		t->fz[i].thread = i + 1;
+		t->fz[i].budget = end;
+		t->fz[i].stop = &t->stop;
+		t->fz[i].rng = phase_seed(fz->phase->name, i + 1) ^ ((uint64_t)t->rounds << 32);
+		/* Only the runner may scribble on the run area it reads. */
+		t->fz[i].runarea = i ? NULL : t->v0.run;
+		arena_init(&t->fz[i].a);
+		MINIVM_CHECK(!pthread_create(&t->th[i], NULL, fns[i], t), "pthread_create");
+	}
+	for (i = 0; i < 3; i++) {
+		pthread_join(t->th[i], NULL);
+		arena_free(&t->fz[i].a);
+		if (t->vm_fd[i] >= 0)
+			close(t->vm_fd[i]);
+	}
+	g.v = t->v0;
+	t->rounds++;
+out:
+	gvm_destroy(&g);
+	return fz_iteration(fz) < fz->budget;
+}
+
+static void phase_threads(struct fz *fz)
+{
+	struct tctx *t = calloc(1, sizeof(*t));
+
+	MINIVM_CHECK(t, "calloc");
+	t->dev = fz_open_dev(fz);
+	if (t->dev < 0)
+		return;
+	t->win = mmap(NULL, T_WINDOW_SIZE, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	MINIVM_CHECK(t->win != MAP_FAILED, "mmap");
+	while (fz_more(fz) && threads_round(fz, t))
+		;
+	printf("# threads: %u rounds of 3 threads sharing a VM\n", t->rounds);
+	close(t->dev);
+}
+
 /* ---- the phases and main ---- */
 
 static const struct phase phases[] = {
@@ -3954,6 +4338,7 @@ static const struct phase phases[] = {
 	{ "vm", 14, phase_vm, "VM fd ioctls, vCPU ids, irqchip, the process rule" },
 	{ "vcpu", 22, phase_vcpu, "vCPU ioctls with mutated state, run-area mmap()" },
 	{ "slots", 12, phase_slots, "memory-slot layouts against api.rst's order of checks" },
+	{ "threads", 10, phase_threads, "3 threads on one VM: RUN, slots/regs changes, fd churn" },
 	{ "guest_real", 13, phase_guest_real, "random real-mode code and state under RUN" },
 	{ "guest_pm32", 13, phase_guest_pm32,
 	  "random protected-mode code (flat, PSE, PAE) under RUN" },
