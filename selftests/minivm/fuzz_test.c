@@ -314,10 +314,12 @@ static void fz_fail(struct fz *fz, const char *fmt, ...)
 	vprintf(fmt, ap);
 	va_end(ap);
 	printf("\n");
-	if (n == 1)
+	if (n == 1) {
 		printf("# replay: fuzz_test --seed %" PRIu64 " --phase %s --iterations %" PRIu64
-		       " (in the rig: minivm.fuzz_seed=%" PRIu64 " minivm.fuzz_phase=%s minivm.fuzz_iterations=%" PRIu64 ")\n",
-		       run_seed, fz->phase->name, it, run_seed, fz->phase->name, it);
+		       "; in the rig: make fuzz FUZZ_SEED=%" PRIu64, run_seed, fz->phase->name,
+		       it, run_seed);
+		printf(" FUZZ_PHASE=%s FUZZ_ITERATIONS=%" PRIu64 "\n", fz->phase->name, it);
+	}
 	if (n == MAX_REPORTS)
 		printf("# (further failures of phase %s are counted, not printed)\n",
 		       fz->phase->name);
@@ -1226,9 +1228,10 @@ static void fuzz_msrs(struct fz *fz, struct vcpu_t *v)
 {
 	static const uint32_t counts[] = { 0, 1, 2, 3, 8, 16, 255, 256, 257,
 					   1000, 0x10000000, 0xffffffff };
-	struct {
+	union {
 		struct minivm_msrs h;
-		struct minivm_msr_entry e[MSR_BUF_ENTRIES];
+		uint8_t raw[sizeof(struct minivm_msrs) +
+			    MSR_BUF_ENTRIES * sizeof(struct minivm_msr_entry)];
 	} b;
 	bool set = chance(fz, 50), bad_res = false;
 	unsigned long cmd = set ? MINIVM_SET_MSRS : MINIVM_GET_MSRS;
@@ -1244,14 +1247,14 @@ static void fuzz_msrs(struct fz *fz, struct vcpu_t *v)
 	if (chance(fz, 5))
 		b.h.padding = 1 + rnd(fz, 0xffff);
 	for (i = 0; i < fill; i++) {
-		b.e[i].index = rnd_msr(fz);
-		b.e[i].data = rnd_msr_value(fz);
+		b.h.entries[i].index = rnd_msr(fz);
+		b.h.entries[i].data = rnd_msr_value(fz);
 		if (chance(fz, 2)) {
-			b.e[i].reserved = 1 + rnd(fz, 0xffff);
+			b.h.entries[i].reserved = 1 + rnd(fz, 0xffff);
 			bad_res = true;
 		}
 	}
-	p = fz_ptr(fz, k, &b, sizeof(b.h) + fill * sizeof(b.e[0]));
+	p = fz_ptr(fz, k, &b, sizeof(b.h) + fill * sizeof(b.h.entries[0]));
 	if (ptr_bad(k))
 		expect = EFAULT;
 	else if ((k == P_VALID || k == P_MISALIGNED || k == P_RO) &&
@@ -1272,9 +1275,10 @@ static void fuzz_msrs(struct fz *fz, struct vcpu_t *v)
  */
 static void msrs_roundtrip(struct fz *fz, struct vcpu_t *v)
 {
-	struct {
+	union {
 		struct minivm_msrs h;
-		struct minivm_msr_entry e[MINIVM_MAX_MSR_ENTRIES];
+		uint8_t raw[sizeof(struct minivm_msrs) +
+			    MINIVM_MAX_MSR_ENTRIES * sizeof(struct minivm_msr_entry)];
 	} b;
 	uint32_t done = 0, n, i;
 	long ret;
@@ -1286,21 +1290,21 @@ static void msrs_roundtrip(struct fz *fz, struct vcpu_t *v)
 		memset(&b, 0, sizeof(b));
 		b.h.nmsrs = n;
 		for (i = 0; i < n; i++)
-			b.e[i].index = msr_list[done + i];
+			b.h.entries[i].index = msr_list[done + i];
 		ret = fz_ioctl(fz, v->fd, FD_VCPU, MINIVM_GET_MSRS, (uintptr_t)&b,
 			       EXPECT_OK);
 		__atomic_add_fetch(&fz->st->checks, 1, __ATOMIC_RELAXED);
 		if (ret != (long)n) {
 			if (ret >= 0)
 				fz_fail(fz, "GET_MSRS of the index list stopped at MSR 0x%x (%ld of %u)",
-					b.e[ret].index, ret, n);
+					b.h.entries[ret].index, ret, n);
 			return;
 		}
 		ret = fz_ioctl(fz, v->fd, FD_VCPU, MINIVM_SET_MSRS, (uintptr_t)&b,
 			       EXPECT_OK);
 		if (ret >= 0 && ret != (long)n)
 			fz_fail(fz, "SET_MSRS of what GET_MSRS read stopped at MSR 0x%x = 0x%llx (%ld of %u)",
-				b.e[ret].index, (unsigned long long)b.e[ret].data,
+				b.h.entries[ret].index, (unsigned long long)b.h.entries[ret].data,
 				ret, n);
 		done += n;
 	}
@@ -1308,9 +1312,10 @@ static void msrs_roundtrip(struct fz *fz, struct vcpu_t *v)
 
 static void fuzz_cpuid(struct fz *fz, struct vcpu_t *v)
 {
-	struct {
+	union {
 		struct minivm_cpuid h;
-		struct minivm_cpuid_entry e[MINIVM_MAX_CPUID_ENTRIES + 8];
+		uint8_t raw[sizeof(struct minivm_cpuid) +
+			    (MINIVM_MAX_CPUID_ENTRIES + 8) * sizeof(struct minivm_cpuid_entry)];
 	} b;
 	int k, expect = EXPECT_OK;
 	uint32_t n, i;
@@ -1332,20 +1337,20 @@ static void fuzz_cpuid(struct fz *fz, struct vcpu_t *v)
 		break;
 	case 1:
 		if (n) {
-			b.e[rnd(fz, n)].padding = 1 + rnd(fz, 100);
+			b.h.entries[rnd(fz, n)].padding = 1 + rnd(fz, 100);
 			expect = EINVAL;
 		}
 		break;
 	case 2:
 		if (n) {
-			b.e[rnd(fz, n)].flags |= 2 << rnd(fz, 31);
+			b.h.entries[rnd(fz, n)].flags |= 2 << rnd(fz, 31);
 			expect = EINVAL;
 		}
 		break;
 	case 3:
 		/* two entries for one function/index */
 		if (n && n < MINIVM_MAX_CPUID_ENTRIES) {
-			b.e[n] = b.e[rnd(fz, n)];
+			b.h.entries[n] = b.h.entries[rnd(fz, n)];
 			n++;
 			expect = EINVAL;
 		}
@@ -1362,7 +1367,7 @@ static void fuzz_cpuid(struct fz *fz, struct vcpu_t *v)
 		/* a feature bit flipped: EINVAL if the supported table lacks it */
 		if (n) {
 			i = rnd(fz, n);
-			(&b.e[i].eax)[rnd(fz, 4)] ^= 1U << rnd(fz, 32);
+			(&b.h.entries[i].eax)[rnd(fz, 4)] ^= 1U << rnd(fz, 32);
 			expect = EXPECT_ANY;
 		}
 		break;
@@ -1375,7 +1380,7 @@ static void fuzz_cpuid(struct fz *fz, struct vcpu_t *v)
 	k = pick_ptr(fz);
 	p = fz_ptr(fz, k, &b, sizeof(b.h) +
 		   (n > MINIVM_MAX_CPUID_ENTRIES + 8 ? MINIVM_MAX_CPUID_ENTRIES + 8 : n) *
-		   sizeof(b.e[0]));
+		   sizeof(b.h.entries[0]));
 	if (k == P_RUNAREA)
 		expect = EXPECT_ANY;	/* may not hold the whole table */
 	if (!fz_ioctl(fz, v->fd, FD_VCPU, MINIVM_SET_CPUID, (uintptr_t)p,
@@ -2777,9 +2782,9 @@ static void guest_program(struct fz *fz, struct gvm *g, enum gmode mode)
 /* Some other state for the guest to meet: events, breakpoints, MSRs. */
 static void guest_extras(struct fz *fz, struct gvm *g)
 {
-	struct {
+	union {
 		struct minivm_msrs h;
-		struct minivm_msr_entry e[3];
+		uint8_t raw[sizeof(struct minivm_msrs) + 3 * sizeof(struct minivm_msr_entry)];
 	} m;
 	struct minivm_irq_level irq;
 	struct minivm_debugregs d;
@@ -2799,8 +2804,8 @@ static void guest_extras(struct fz *fz, struct gvm *g)
 		memset(&m, 0, sizeof(m));
 		m.h.nmsrs = 1 + rnd(fz, 3);
 		for (i = 0; i < m.h.nmsrs; i++) {
-			m.e[i].index = rnd_msr(fz);
-			m.e[i].data = chance(fz, 30) ? G_STUB : rnd_msr_value(fz);
+			m.h.entries[i].index = rnd_msr(fz);
+			m.h.entries[i].data = chance(fz, 30) ? G_STUB : rnd_msr_value(fz);
 		}
 		fz_ioctl(fz, g->v.fd, FD_VCPU, MINIVM_SET_MSRS, (uintptr_t)&m, EXPECT_ANY);
 	}
@@ -4447,13 +4452,14 @@ static bool phase_selected(const struct config *cf, const char *name)
 /* What every phase needs to know of /dev/minivm before it starts. */
 static void learn_host(struct fz *fz)
 {
-	struct {
+	union {
 		struct minivm_cpuid h;
-		struct minivm_cpuid_entry e[MINIVM_MAX_CPUID_ENTRIES];
+		uint8_t raw[sizeof(struct minivm_cpuid) +
+			    MINIVM_MAX_CPUID_ENTRIES * sizeof(struct minivm_cpuid_entry)];
 	} c = { .h.nent = MINIVM_MAX_CPUID_ENTRIES };
-	struct {
+	union {
 		struct minivm_msr_list h;
-		uint32_t i[ARRAY_SIZE(msr_list)];
+		uint8_t raw[sizeof(struct minivm_msr_list) + sizeof(msr_list)];
 	} l = { .h.nmsrs = ARRAY_SIZE(msr_list) };
 	unsigned int eax, ebx, ecx, edx, bits = 36;
 	int dev = fz_open_dev(fz);
@@ -4464,7 +4470,7 @@ static void learn_host(struct fz *fz)
 		n_supported_cpuid = c.h.nent;
 	if (!fz_ioctl(fz, dev, FD_SYS, MINIVM_GET_MSR_INDEX_LIST, (uintptr_t)&l, EXPECT_OK)) {
 		n_msr_list = l.h.nmsrs;
-		memcpy(msr_list, l.i, n_msr_list * sizeof(uint32_t));
+		memcpy(msr_list, l.h.indices, n_msr_list * sizeof(uint32_t));
 	}
 	close(dev);
 	/* api.rst 6.6: the smaller of 48 and MAXPHYADDR */
