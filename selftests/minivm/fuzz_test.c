@@ -811,9 +811,12 @@ static uint32_t pick_count(struct fz *fz, uint32_t n, uint32_t max)
 	}
 }
 
+/*
+ * A counted GET (header of hdr_size bytes, the count first) whose table
+ * has n entries: the room asked for around n, the pointer of every kind.
+ */
 static void fuzz_get_list(struct fz *fz, int fd, unsigned int kind,
-			  unsigned int cmd, size_t hdr_size, size_t ent_size,
-			  uint32_t n)
+			  unsigned int cmd, size_t hdr_size, uint32_t n)
 {
 	uint32_t room = pick_count(fz, n, 256), got;
 	uint8_t hdr[8] = { 0 };
@@ -838,7 +841,6 @@ static void fuzz_get_list(struct fz *fz, int fd, unsigned int kind,
 			fz_fail(fz, "%s: count %u written back, the table has %u",
 				find_any_desc(cmd)->name, got, n);
 	}
-	(void)ent_size;
 }
 
 /* ---- the vCPU ioctls, shared by several phases ---- */
@@ -1322,8 +1324,7 @@ static void fuzz_cpuid(struct fz *fz, struct vcpu_t *v)
 	void *p;
 
 	if (chance(fz, 40)) {
-		fuzz_get_list(fz, v->fd, FD_VCPU, MINIVM_GET_CPUID, 8,
-			      sizeof(struct minivm_cpuid_entry), v->cpuid_n);
+		fuzz_get_list(fz, v->fd, FD_VCPU, MINIVM_GET_CPUID, 8, v->cpuid_n);
 		return;
 	}
 	memset(&b, 0, sizeof(b));
@@ -3023,13 +3024,11 @@ static void phase_system(struct fz *fz)
 		case 5:
 		case 6:
 			fuzz_get_list(fz, dev, FD_SYS, MINIVM_GET_SUPPORTED_CPUID, 8,
-				      sizeof(struct minivm_cpuid_entry),
 				      n_supported_cpuid);
 			break;
 		case 7:
 		case 8:
-			fuzz_get_list(fz, dev, FD_SYS, MINIVM_GET_MSR_INDEX_LIST, 4,
-				      sizeof(uint32_t), n_msr_list);
+			fuzz_get_list(fz, dev, FD_SYS, MINIVM_GET_MSR_INDEX_LIST, 4, n_msr_list);
 			break;
 		case 9:
 			if (chance(fz, 20))
@@ -3454,8 +3453,7 @@ static void phase_vcpu(struct fz *fz)
 			if (chance(fz, 20))
 				msrs_roundtrip(fz, v);
 			else
-				fuzz_get_list(fz, v->fd, FD_VCPU, MINIVM_GET_CPUID, 8,
-					      sizeof(struct minivm_cpuid_entry), v->cpuid_n);
+				fuzz_get_list(fz, v->fd, FD_VCPU, MINIVM_GET_CPUID, 8, v->cpuid_n);
 			break;
 		case 5:
 			if (chance(fz, 20))
