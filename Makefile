@@ -32,11 +32,13 @@ selftests:
 
 # Host-side unit tests of pure code (no kernel, no VMX needed). Each
 # binary ends with its own "N passed, N failed" line (check.sh sums them);
-# both run even if the first fails.
+# all run even if one fails. fuzz_errnos.sh checks fuzz_test's per-ioctl
+# errno tables against Documentation/api.rst.
 unit:
 	@rc=0; \
 	$(MAKE) -C userspace-tool test || rc=1; \
 	$(MAKE) -C module/x86/tests test || rc=1; \
+	selftests/minivm/fuzz_errnos.sh || rc=1; \
 	exit $$rc
 
 # Install the Debian packages the build and the rig need (as root).

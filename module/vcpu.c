@@ -98,10 +98,13 @@ static int check_sregs_arch(const struct minivm_sregs *s)
 		return -EINVAL;
 	if (long_mode && !(s->cr4 & X86_CR4_PAE))
 		return -EINVAL;
-	/* L and D together are reserved for a 64-bit code segment. */
+	/*
+	 * L and D together are reserved for a 64-bit code segment. Outside
+	 * long mode L is ignored, and a CPU keeps it as loaded (a far jump
+	 * to such a descriptor in protected mode), so GET_SREGS can return
+	 * it: accepted, or the round trip would fail.
+	 */
 	if (long_mode && !s->cs.unusable && s->cs.l && s->cs.db)
-		return -EINVAL;
-	if (!long_mode && s->cs.l && (s->cr0 & X86_CR0_PE))
 		return -EINVAL;
 	/* TR is always a busy TSS: 64-bit in long mode. */
 	if (s->tr.unusable || !s->tr.present || s->tr.s ||

@@ -228,6 +228,21 @@ static unsigned long gpr_read(struct vmx_vcpu *vmx, unsigned int reg)
 	return reg == VCPU_RSP ? vmcs_readl(GUEST_RSP) : vmx->regs[reg];
 }
 
+/*
+ * The source of a MOV to CR or DR: outside 64-bit mode the instruction
+ * takes the register's low 32 bits, whatever bits 63:32 hold (SET_REGS,
+ * or an earlier stay in 64-bit mode, may have left them set).
+ */
+static unsigned long gpr_read_mov_src(struct vmx_vcpu *vmx, unsigned int reg)
+{
+	unsigned long val = gpr_read(vmx, reg);
+
+	if (!(vmcs_read64(GUEST_IA32_EFER) & EFER_LMA) ||
+	    !(vmcs_read32(GUEST_CS_AR_BYTES) & BIT(13)))
+		val = lower_32_bits(val);
+	return val;
+}
+
 /* A 32-bit write outside 64-bit mode still writes the whole register. */
 static void gpr_write(struct vmx_vcpu *vmx, unsigned int reg,
 		      unsigned long val)
@@ -261,7 +276,7 @@ static int handle_cr(struct vmx_vcpu *vmx, u32 exit_reason)
 		ok = true;
 		break;
 	case CR_ACCESS_MOV_TO:
-		val = gpr_read(vmx, CR_GPR(qual));
+		val = gpr_read_mov_src(vmx, CR_GPR(qual));
 		switch (CR_NUM(qual)) {
 		case 0:
 			ok = vmx_guest_write_cr0(vmx, val);
@@ -407,7 +422,7 @@ static int handle_dr(struct vmx_vcpu *vmx, u32 exit_reason)
 		      vmcs_readl(GUEST_DR7);
 		gpr_write(vmx, DR_GPR(qual), val);
 	} else {
-		val = gpr_read(vmx, DR_GPR(qual));
+		val = gpr_read_mov_src(vmx, DR_GPR(qual));
 		if (dr >= 6 && upper_32_bits(val)) {
 			vmx_inject_gp(vmx);
 			return 1;

@@ -6,6 +6,8 @@
  * from real mode up to 64-bit mode and back down to real mode, with
  * GET_SREGS checked at every step.
  */
+#include <sys/ioctl.h>
+
 #include "kselftest_harness.h"
 #include "minivm_util.h"
 #include "processor.h"
@@ -363,6 +365,79 @@ TEST_F(modes, start_pm32_paging)
 TEST_F(modes, start_pm32_pae)
 {
 	run_pm32(_metadata, self, X86_CR0_PG, X86_CR4_PAE, T_PDPT_PAE);
+}
+
+/*
+ * A far jump in 32-bit protected mode to a descriptor with L set (the
+ * 64-bit code segment, D clear: 16-bit code outside long mode) leaves
+ * CS.L set: the CPU ignores it there but keeps it, so GET_SREGS returns
+ * it and SET_SREGS must take it back (api.rst 6.9, the round trip).
+ * Found by fuzz_test; SET_SREGS used to refuse L outside long mode.
+ */
+GUEST_CODE16(pm32_cs_l,
+	     ".code32\n\t"
+	     "	ljmpl $" __stringify(T_CS64) ", $(" __stringify(GUEST_CODE_GPA)
+	     " + guest_pm32_cs_l_16 - guest_pm32_cs_l_start)\n\t"
+	     ".code16\n\t"
+	     "guest_pm32_cs_l_16:\n\t"
+	     "	hlt\n\t"
+	     "	hlt\n\t");
+
+TEST_F(modes, pm32_cs_l_round_trip)
+{
+	struct minivm_sregs s;
+
+	self->vm = vm_create_guest(GUEST(pm32_cs_l), &self->vcpu);
+	set_pm32(self->vcpu, self->vm, 0, 0, 0);
+	ASSERT_RUN_EXIT(self->vcpu, MINIVM_EXIT_HLT);
+	vcpu_get_sregs(self->vcpu, &s);
+	EXPECT_EQ(T_CS64, s.cs.selector);
+	EXPECT_EQ(1, s.cs.l);
+	EXPECT_EQ(0, s.efer & EFER_LMA);
+	ASSERT_OK(ioctl(self->vcpu->fd, MINIVM_SET_SREGS, &s));
+	ASSERT_RUN_EXIT(self->vcpu, MINIVM_EXIT_HLT);
+}
+
+/*
+ * Outside 64-bit mode MOV to CR0, CR4 and DR7 take the low 32 bits of
+ * the register (SDM Vol. 2B, MOV): bits 63:32, which SET_REGS or an
+ * earlier 64-bit mode left there, do not count. Found while writing
+ * fuzz_test, whose guests start with random values in RAX.
+ */
+GUEST_CODE16(mov_cr_32,
+	     "	mov %eax, %cr0\n\t"
+	     "	mov %ebx, %cr4\n\t"
+	     "	mov %ecx, %dr7\n\t"
+	     "	mov $" __stringify(UCALL_PORT) ", %dx\n\t"
+	     "	mov %cr0, %eax\n\t"
+	     "	out %eax, %dx\n\t"
+	     "	mov %cr4, %eax\n\t"
+	     "	out %eax, %dx\n\t"
+	     "	mov %dr7, %eax\n\t"
+	     "	out %eax, %dx\n\t"
+	     "	hlt\n\t"
+	     "guest_mov_cr_32_gp:\n\t"
+	     GUEST_FAIL(13));
+GUEST_LABEL(mov_cr_32, gp);
+
+TEST_F(modes, real_mode_mov_to_cr_dr_ignores_bits_63_32)
+{
+	struct minivm_regs r;
+	uint32_t *ivt;
+
+	self->vm = vm_create_guest(GUEST(mov_cr_32), &self->vcpu);
+	/* #GP (vector 13) reports itself instead of running zeros */
+	ivt = vm_gpa2hva(self->vm, 0);
+	ivt[GP_VECTOR] = GUEST_GPA(mov_cr_32, gp);
+	vcpu_get_regs(self->vcpu, &r);
+	r.rax = 0xffffffff00000010ULL;	/* CR0: CD and NW cleared, an exit */
+	r.rbx = 0xdead000000000010ULL;	/* CR4: PSE, every CR4 write exits */
+	r.rcx = 0x8000000000000401ULL;	/* DR7: the fixed bit only */
+	vcpu_set_regs(self->vcpu, &r);
+	ASSERT_RUN_SYNC(self->vcpu, 0x10);
+	ASSERT_RUN_SYNC(self->vcpu, 0x10);
+	ASSERT_RUN_SYNC(self->vcpu, 0x401);
+	ASSERT_RUN_EXIT(self->vcpu, MINIVM_EXIT_HLT);
 }
 
 TEST_HARNESS_MAIN
