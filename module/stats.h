@@ -72,8 +72,8 @@ struct minivm_vm_stats {
 	u64 dead;			/* 1 once the VM is dead */
 	u64 vcpus;			/* vCPUs that exist now */
 	u64 memslots;			/* memory slots that exist now */
-	u64 pages_pinned;		/* guest pages pinned and mapped now */
-	u64 pages_pinned_peak;
+	u64 pages_mapped;		/* guest pages mapped in EPT now */
+	u64 pages_mapped_peak;
 	u64 mmu_table_pages;		/* second-level page-table pages */
 	u64 remote_tlb_flush;		/* flushes of every CPU's TLB */
 	u64 irq_deliveries;		/* interrupt messages some vCPU took */
@@ -106,8 +106,8 @@ int minivm_stats_init(void);
 void minivm_stats_exit(void);
 /* What MINIVM_RUN returns (@ret) and the exit it leaves in the run area. */
 void minivm_stats_run_return(struct minivm_vcpu *vcpu, int ret);
-/* Pages pinned for the guest: @delta more (or fewer); under slots_lock. */
-void minivm_stats_pinned(struct minivm *vm, long delta);
+/* Guest pages mapped (pinned): @delta more (or fewer); under slots_lock. */
+void minivm_stats_mapped(struct minivm *vm, long delta);
 long minivm_vm_stats_fd(struct minivm *vm);
 long minivm_vcpu_stats_fd(struct minivm_vcpu *vcpu, struct file *vcpu_file);
 

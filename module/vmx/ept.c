@@ -183,7 +183,7 @@ void vmx_ept_zap(struct minivm *vm, u64 gfn, u64 npages)
 			invept_all_cpus(vm);
 		for (i = 0; i < nr; i++)
 			unpin_leaf(zapped[i]);
-		minivm_stats_pinned(vm, -(long)nr);
+		minivm_stats_mapped(vm, -(long)nr);
 		cond_resched();
 	}
 }
@@ -254,7 +254,7 @@ int vmx_ept_map(struct minivm *vm, u64 gpa)
 	}
 	WRITE_ONCE(*leaf, PFN_PHYS(page_to_pfn(page)) | EPT_LEAF_WB |
 		   (rw ? EPT_RWX : EPT_RX));
-	minivm_stats_pinned(vm, 1);
+	minivm_stats_mapped(vm, 1);
 
 out_unlock:
 	mutex_unlock(&vm->slots_lock);
