@@ -8,9 +8,10 @@
  * Writers. A vCPU's counters are written only by the thread that runs
  * the vCPU (under vcpu->mutex, or in its RUN), so a plain increment is
  * enough: no atomics on the exit path. The VM's counters are written
- * under the lock that already serialises what they count (slots_lock for
- * memory, vcpus_lock for vCPUs and interrupt delivery), so they need no
- * atomics either.
+ * under the lock that already serialises what they count (mmu_lock for
+ * mapped pages, table pages and flushes, slots_lock for memory slots,
+ * vcpus_lock for vCPUs and interrupt delivery), so they need no atomics
+ * either.
  *
  * Readers (a stats file, debugfs) take no lock: they read each counter
  * with READ_ONCE() while it may change. The writers store each counter
@@ -106,7 +107,10 @@ int minivm_stats_init(void);
 void minivm_stats_exit(void);
 /* What MINIVM_RUN returns (@ret) and the exit it leaves in the run area. */
 void minivm_stats_run_return(struct minivm_vcpu *vcpu, int ret);
-/* Guest pages mapped (pinned): @delta more (or fewer); under slots_lock. */
+/*
+ * Guest pages mapped in the second-level tables (no reference held on
+ * them): @delta more (or fewer); under mmu_lock.
+ */
 void minivm_stats_mapped(struct minivm *vm, long delta);
 long minivm_vm_stats_fd(struct minivm *vm);
 long minivm_vcpu_stats_fd(struct minivm_vcpu *vcpu, struct file *vcpu_file);
