@@ -97,8 +97,10 @@ struct minivm {
 	 * spinlock: the notifier may be called where it cannot sleep. Taken
 	 * after slots_lock, never with interrupts off; nothing is allocated
 	 * under it. The protocol (KVM's):
-	 *  - invalidate_range_start: in_progress++, then the mappings of the
-	 *    range are zapped and flushed, all under mmu_lock;
+	 *  - invalidate_range_start: in_progress++ and the range added to
+	 *    [range_start, range_end) (the union of the ranges in progress),
+	 *    then the mappings of the range are zapped and flushed, all under
+	 *    mmu_lock;
 	 *  - invalidate_range_end: seq++, then in_progress--;
 	 *  - a fault reads seq (minivm_mmu_invalidate_seq()) before it looks
 	 *    up the host page, and installs the mapping under mmu_lock only if
@@ -109,6 +111,7 @@ struct minivm {
 	spinlock_t mmu_lock;
 	unsigned long mmu_invalidate_seq;
 	long mmu_invalidate_in_progress;
+	unsigned long mmu_invalidate_range_start, mmu_invalidate_range_end;
 	bool mmu_released;
 	struct mmu_notifier mmu_notifier;
 
@@ -340,17 +343,23 @@ static inline unsigned long minivm_mmu_invalidate_seq(struct minivm *vm)
 }
 
 /*
- * Under mmu_lock, before installing a mapping of a page looked up after
- * minivm_mmu_invalidate_seq() returned @seq: true if an invalidation is
- * running or ran meanwhile, so the page may already be on its way out and
- * the fault must be retried (the guest faults again).
+ * Under mmu_lock, before installing a mapping of the page at @hva looked
+ * up after minivm_mmu_invalidate_seq() returned @seq: true if an
+ * invalidation of @hva is running, or any invalidation ended meanwhile,
+ * so the page may already be on its way out and the fault must be
+ * retried (the guest faults again). One that runs elsewhere does not
+ * matter: if it reaches @hva later, it zaps what the fault installs.
  */
 static inline bool minivm_mmu_invalidate_retry(struct minivm *vm,
-					       unsigned long seq)
+					       unsigned long seq,
+					       unsigned long hva)
 {
 	lockdep_assert_held(&vm->mmu_lock);
-	return vm->mmu_invalidate_in_progress ||
-	       vm->mmu_invalidate_seq != seq;
+	if (unlikely(vm->mmu_invalidate_in_progress) &&
+	    hva >= vm->mmu_invalidate_range_start &&
+	    hva < vm->mmu_invalidate_range_end)
+		return true;
+	return vm->mmu_invalidate_seq != seq;
 }
 
 /* memslot.c */

@@ -29,6 +29,10 @@
 
 #include "minivm.h"
 
+#if !IS_ENABLED(CONFIG_MMU_NOTIFIER)
+#error "minivm needs CONFIG_MMU_NOTIFIER (CONFIG_KVM selects it)"
+#endif
+
 static struct minivm *to_vm(struct mmu_notifier *mn)
 {
 	return container_of(mn, struct minivm, mmu_notifier);
@@ -40,7 +44,7 @@ static struct minivm *to_vm(struct mmu_notifier *mn)
  * Called with mmu_lock held. Each slot is looked up again after each zap,
  * which may have dropped the lock (@may_block): a slot deleted meanwhile
  * was zapped by its deletion, and a slot created meanwhile has no
- * mappings yet (faults retry while an invalidation is in progress).
+ * mappings in the range (faults there retry while it is in progress).
  */
 static void zap_hva_range(struct minivm *vm, unsigned long start,
 			  unsigned long end, bool may_block)
@@ -73,8 +77,20 @@ static int minivm_mn_invalidate_range_start(struct mmu_notifier *mn,
 	struct minivm *vm = to_vm(mn);
 
 	spin_lock(&vm->mmu_lock);
-	/* Visible to every fault that takes mmu_lock after us. */
-	vm->mmu_invalidate_in_progress++;
+	/*
+	 * Visible to every fault that takes mmu_lock after us. Ranges that
+	 * overlap in time are merged into one (KVM's simplification): it
+	 * shrinks only when none is left in progress.
+	 */
+	if (!vm->mmu_invalidate_in_progress++) {
+		vm->mmu_invalidate_range_start = range->start;
+		vm->mmu_invalidate_range_end = range->end;
+	} else {
+		vm->mmu_invalidate_range_start =
+			min(vm->mmu_invalidate_range_start, range->start);
+		vm->mmu_invalidate_range_end =
+			max(vm->mmu_invalidate_range_end, range->end);
+	}
 	zap_hva_range(vm, range->start, range->end,
 		      mmu_notifier_range_blockable(range));
 	spin_unlock(&vm->mmu_lock);

@@ -309,8 +309,8 @@ static int get_host_page(unsigned long hva, bool rw_slot, bool write,
  * A guest access (@write: a write) to a frame whose leaf is missing, or
  * read-only while the access writes. KVM's fault protocol (minivm.h):
  * read the invalidation sequence, get the host page, then under mmu_lock
- * install the leaf only if no invalidation ran or runs meanwhile; else
- * drop the page and let the guest fault again.
+ * install the leaf only if no invalidation of the page runs and none
+ * ended meanwhile; else drop the page and let the guest fault again.
  */
 int vmx_ept_map(struct vmx_vcpu *vmx, u64 gpa, bool write)
 {
@@ -348,7 +348,7 @@ int vmx_ept_map(struct vmx_vcpu *vmx, u64 gpa, bool write)
 		ret = -EFAULT;
 		goto out_put;
 	}
-	if (minivm_mmu_invalidate_retry(vm, mmu_seq))
+	if (minivm_mmu_invalidate_retry(vm, mmu_seq, hva))
 		goto out_put;
 
 	/*
