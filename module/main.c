@@ -59,6 +59,7 @@ long minivm_check_extension(unsigned long cap)
 	case MINIVM_CAP_IRQCHIP:
 	case MINIVM_CAP_USER_INTERRUPT:
 	case MINIVM_CAP_BINARY_STATS_FD:
+	case MINIVM_CAP_SYNC_MMU:
 		return 1;
 	case MINIVM_CAP_X86_USER_SPACE_MSR:
 		return MINIVM_MSR_EXIT_UNKNOWN | MINIVM_MSR_EXIT_INVAL;

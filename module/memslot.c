@@ -2,8 +2,13 @@
 /*
  * Memory slots: which guest-physical ranges are backed by which userspace
  * memory. Slots only describe the mapping; the backend builds its
- * second-level page tables lazily, on the guest's first touch, and pins
- * each page it maps until the slot is deleted or the VM destroyed.
+ * second-level page tables lazily, on the guest's first touch, from what
+ * the owner's address space maps then, and the MMU notifier
+ * (mmu_notifier.c) zaps a mapping whenever the address space changes
+ * under it. No mapping holds a reference on its page.
+ *
+ * slots[] changes under slots_lock and mmu_lock both: faults and the
+ * ioctls read it under slots_lock, the notifier under mmu_lock.
  */
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -44,7 +49,9 @@ static bool overlaps_other_slot(struct minivm *vm, u64 gfn, u64 npages)
 /*
  * The range must be ordinary memory the guest can share with userspace:
  * every page mapped (EFAULT otherwise), and no VM_IO/VM_PFNMAP mapping,
- * whose pages have no struct page to pin (EINVAL).
+ * whose pages have no struct page to map (EINVAL). Later changes of the
+ * mapping are followed (mmu_notifier.c); the fault path refuses such
+ * pages again (EFAULT from MINIVM_RUN) if one is mapped there later.
  */
 static int check_user_range(struct mm_struct *mm, unsigned long start,
 			    unsigned long size)
@@ -96,15 +103,24 @@ static int check_region(const struct minivm_userspace_memory_region *mem)
 	return 0;
 }
 
+/*
+ * The mappings go first, with the slot still published: the notifier
+ * must find every slot that still has mappings, or an invalidation of the
+ * slot's memory could return while the guest can still reach the page.
+ * No fault can map the slot again meanwhile (slots_lock is held), and
+ * once it is unpublished the notifier no longer looks at it.
+ */
 static int delete_slot(struct minivm *vm, u32 id)
 {
 	struct minivm_memslot *slot = vm->slots[id];
 
 	if (!slot)
 		return -ENOENT;
+	spin_lock(&vm->mmu_lock);
+	minivm_backend->zap_gfn_range(vm, slot->base_gfn, slot->npages, true);
 	vm->slots[id] = NULL;
+	spin_unlock(&vm->mmu_lock);
 	minivm_stat_add(&vm->stats.memslots, -1);
-	minivm_backend->zap_gfn_range(vm, slot->base_gfn, slot->npages);
 	kfree(slot);
 	return 0;
 }
@@ -144,7 +160,9 @@ int minivm_set_memory_region(struct minivm *vm,
 	slot->npages = mem->memory_size >> PAGE_SHIFT;
 	slot->userspace_addr = mem->userspace_addr;
 	slot->flags = mem->flags;
+	spin_lock(&vm->mmu_lock);
 	vm->slots[mem->slot] = slot;
+	spin_unlock(&vm->mmu_lock);
 	minivm_stat_inc(&vm->stats.memslots);
 	ret = 0;
 
@@ -153,7 +171,7 @@ out_unlock:
 	return ret;
 }
 
-/* VM teardown: the backend has already dropped every mapping and pin. */
+/* VM teardown: no notifier and no mapping is left, no lock is needed. */
 void minivm_free_memslots(struct minivm *vm)
 {
 	int i;

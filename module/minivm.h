@@ -9,7 +9,9 @@
 #define MINIVM_H
 
 #include <linux/kref.h>
+#include <linux/mmu_notifier.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
 #include <linux/mm_types.h>
@@ -57,7 +59,8 @@ struct minivm_lapic;
 /*
  * One memory slot: guest-physical [base_gfn, base_gfn + npages) backed by
  * the VM owner's memory at userspace_addr. Slots never overlap. A slot is
- * immutable once published; changes replace or delete it under slots_lock.
+ * immutable once published; changes replace or delete it under slots_lock
+ * and mmu_lock both, so either lock is enough to read the slot array.
  */
 struct minivm_memslot {
 	u64 base_gfn;
@@ -71,7 +74,8 @@ struct minivm_memslot {
  * A VM. Created by MINIVM_CREATE_VM; the VM fd holds one reference and each
  * vCPU holds one, so the VM lives until its fd and all its vCPU fds are
  * closed. The VM holds a reference on the creating mm (not its address
- * space users) so that pages can be unpinned after the process exits.
+ * space users), on which it has an MMU notifier (mmu_notifier.c) from its
+ * creation to its destruction.
  */
 struct minivm {
 	struct kref ref;
@@ -79,10 +83,37 @@ struct minivm {
 
 	/*
 	 * slots_lock serialises memslot changes against each other and
-	 * against EPT faults, which look slots up and install mappings.
+	 * against second-level faults, which look slots up and get pages
+	 * (sleeping) before they install a mapping. It is never taken by
+	 * the MMU notifier, which may run with the mm's locks held.
 	 */
 	struct mutex slots_lock;
 	struct minivm_memslot *slots[MINIVM_MAX_MEMSLOTS];
+
+	/*
+	 * mmu_lock guards the backend's second-level page tables and the
+	 * invalidation state below, and is also held to publish or remove a
+	 * slot pointer so that the notifier can read slots[] under it. A
+	 * spinlock: the notifier may be called where it cannot sleep. Taken
+	 * after slots_lock, never with interrupts off; nothing is allocated
+	 * under it. The protocol (KVM's):
+	 *  - invalidate_range_start: in_progress++ and the range added to
+	 *    [range_start, range_end) (the union of the ranges in progress),
+	 *    then the mappings of the range are zapped and flushed, all under
+	 *    mmu_lock;
+	 *  - invalidate_range_end: seq++, then in_progress--;
+	 *  - a fault reads seq (minivm_mmu_invalidate_seq()) before it looks
+	 *    up the host page, and installs the mapping under mmu_lock only if
+	 *    minivm_mmu_invalidate_retry() says nothing intervened.
+	 * mmu_released is set once, by the notifier's release (the mm is
+	 * going away): every mapping is zapped and no fault installs one.
+	 */
+	spinlock_t mmu_lock;
+	unsigned long mmu_invalidate_seq;
+	long mmu_invalidate_in_progress;
+	unsigned long mmu_invalidate_range_start, mmu_invalidate_range_end;
+	bool mmu_released;
+	struct mmu_notifier mmu_notifier;
 
 	struct mutex vcpus_lock;	/* protects vcpus[] */
 	struct minivm_vcpu *vcpus[MINIVM_MAX_VCPUS];
@@ -201,8 +232,16 @@ struct minivm_backend_ops {
 
 	int (*vm_init)(struct minivm *vm);
 	void (*vm_destroy)(struct minivm *vm);
-	/* Drop mappings (and page pins) of guest frames [gfn, gfn+npages). */
-	void (*zap_gfn_range)(struct minivm *vm, u64 gfn, u64 npages);
+	/*
+	 * Drop the second-level mappings of guest frames [gfn, gfn+npages)
+	 * and flush them from every CPU before returning. Called with
+	 * vm->mmu_lock held and returns with it held; never sleeps unless
+	 * @may_block, and then only with mmu_lock dropped, after flushing
+	 * what it zapped so far (so another zapper finding those entries
+	 * gone can rely on them being flushed).
+	 */
+	void (*zap_gfn_range)(struct minivm *vm, u64 gfn, u64 npages,
+			      bool may_block);
 
 	int (*vcpu_create)(struct minivm_vcpu *vcpu);
 	void (*vcpu_free)(struct minivm_vcpu *vcpu);
@@ -288,6 +327,40 @@ int minivm_create_vm(void);
 void minivm_vm_get(struct minivm *vm);
 void minivm_vm_put(struct minivm *vm);
 void minivm_vm_mark_dead(struct minivm *vm);
+
+/* mmu_notifier.c: the VM's second-level mappings follow vm->mm */
+int minivm_mmu_notifier_register(struct minivm *vm);
+void minivm_mmu_notifier_unregister(struct minivm *vm);
+
+/* Before a fault looks the host page up: the sequence to check later. */
+static inline unsigned long minivm_mmu_invalidate_seq(struct minivm *vm)
+{
+	unsigned long seq = READ_ONCE(vm->mmu_invalidate_seq);
+
+	/* The host page tables are read after the sequence (KVM's rmb). */
+	smp_rmb();
+	return seq;
+}
+
+/*
+ * Under mmu_lock, before installing a mapping of the page at @hva looked
+ * up after minivm_mmu_invalidate_seq() returned @seq: true if an
+ * invalidation of @hva is running, or any invalidation ended meanwhile,
+ * so the page may already be on its way out and the fault must be
+ * retried (the guest faults again). One that runs elsewhere does not
+ * matter: if it reaches @hva later, it zaps what the fault installs.
+ */
+static inline bool minivm_mmu_invalidate_retry(struct minivm *vm,
+					       unsigned long seq,
+					       unsigned long hva)
+{
+	lockdep_assert_held(&vm->mmu_lock);
+	if (unlikely(vm->mmu_invalidate_in_progress) &&
+	    hva >= vm->mmu_invalidate_range_start &&
+	    hva < vm->mmu_invalidate_range_end)
+		return true;
+	return vm->mmu_invalidate_seq != seq;
+}
 
 /* memslot.c */
 int minivm_set_memory_region(struct minivm *vm,

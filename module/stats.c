@@ -125,8 +125,8 @@ static const struct stats_field vm_fields[] = {
 	STAT(vm, dead, INSTANT, BOOLEAN, 0),
 	VM_INSTANT(vcpus),
 	VM_INSTANT(memslots),
-	VM_INSTANT(pages_pinned),
-	STAT(vm, pages_pinned_peak, PEAK, NONE, 0),
+	VM_INSTANT(pages_mapped),
+	STAT(vm, pages_mapped_peak, PEAK, NONE, 0),
 	VM_INSTANT(mmu_table_pages),
 	STAT(vm, remote_tlb_flush, CUMULATIVE, NONE, 0),
 	STAT(vm, irq_deliveries, CUMULATIVE, NONE, 0),
@@ -292,13 +292,13 @@ void minivm_stats_run_return(struct minivm_vcpu *vcpu, int ret)
 	}
 }
 
-void minivm_stats_pinned(struct minivm *vm, long delta)
+void minivm_stats_mapped(struct minivm *vm, long delta)
 {
 	struct minivm_vm_stats *s = &vm->stats;
 
-	minivm_stat_add(&s->pages_pinned, delta);
-	if (s->pages_pinned > s->pages_pinned_peak)
-		WRITE_ONCE(s->pages_pinned_peak, s->pages_pinned);
+	minivm_stat_add(&s->pages_mapped, delta);
+	if (s->pages_mapped > s->pages_mapped_peak)
+		WRITE_ONCE(s->pages_mapped_peak, s->pages_mapped);
 }
 
 /* One open statistics file. */

@@ -8,9 +8,10 @@
  * Writers. A vCPU's counters are written only by the thread that runs
  * the vCPU (under vcpu->mutex, or in its RUN), so a plain increment is
  * enough: no atomics on the exit path. The VM's counters are written
- * under the lock that already serialises what they count (slots_lock for
- * memory, vcpus_lock for vCPUs and interrupt delivery), so they need no
- * atomics either.
+ * under the lock that already serialises what they count (mmu_lock for
+ * mapped pages, table pages and flushes, slots_lock for memory slots,
+ * vcpus_lock for vCPUs and interrupt delivery), so they need no atomics
+ * either.
  *
  * Readers (a stats file, debugfs) take no lock: they read each counter
  * with READ_ONCE() while it may change. The writers store each counter
@@ -72,8 +73,8 @@ struct minivm_vm_stats {
 	u64 dead;			/* 1 once the VM is dead */
 	u64 vcpus;			/* vCPUs that exist now */
 	u64 memslots;			/* memory slots that exist now */
-	u64 pages_pinned;		/* guest pages pinned and mapped now */
-	u64 pages_pinned_peak;
+	u64 pages_mapped;		/* guest pages mapped in EPT now */
+	u64 pages_mapped_peak;
 	u64 mmu_table_pages;		/* second-level page-table pages */
 	u64 remote_tlb_flush;		/* flushes of every CPU's TLB */
 	u64 irq_deliveries;		/* interrupt messages some vCPU took */
@@ -106,8 +107,11 @@ int minivm_stats_init(void);
 void minivm_stats_exit(void);
 /* What MINIVM_RUN returns (@ret) and the exit it leaves in the run area. */
 void minivm_stats_run_return(struct minivm_vcpu *vcpu, int ret);
-/* Pages pinned for the guest: @delta more (or fewer); under slots_lock. */
-void minivm_stats_pinned(struct minivm *vm, long delta);
+/*
+ * Guest pages mapped in the second-level tables (no reference held on
+ * them): @delta more (or fewer); under mmu_lock.
+ */
+void minivm_stats_mapped(struct minivm *vm, long delta);
 long minivm_vm_stats_fd(struct minivm *vm);
 long minivm_vcpu_stats_fd(struct minivm_vcpu *vcpu, struct file *vcpu_file);
 

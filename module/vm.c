@@ -3,9 +3,10 @@
  * The VM file descriptor: creation, the VM ioctls and the VM's lifetime.
  *
  * Lifetime: the VM fd holds one reference and every vCPU holds one, so
- * any close order is safe. The last reference tears down the backend's
- * state (which unpins guest pages), frees the slots and, if this was the
- * last VM, takes the CPUs out of VMX operation.
+ * any close order is safe. The last reference unregisters the MMU
+ * notifier (which zaps every guest mapping), tears down the backend's
+ * state, frees the slots and, if this was the last VM, takes the CPUs out
+ * of VMX operation.
  */
 #include <linux/anon_inodes.h>
 #include <linux/atomic.h>
@@ -31,6 +32,8 @@ static void minivm_vm_release(struct kref *ref)
 
 	/* First: it waits for debugfs readers, which look at the VM. */
 	minivm_debugfs_vm_remove(vm);
+	/* Zaps every mapping; no callback runs after it, so tables can go. */
+	minivm_mmu_notifier_unregister(vm);
 	minivm_backend->vm_destroy(vm);
 	minivm_irqchip_free(vm);
 	minivm_free_memslots(vm);
@@ -131,6 +134,7 @@ int minivm_create_vm(void)
 		return -ENOMEM;
 	kref_init(&vm->ref);
 	mutex_init(&vm->slots_lock);
+	spin_lock_init(&vm->mmu_lock);
 	mutex_init(&vm->vcpus_lock);
 	vm->mm = current->mm;
 	mmgrab(vm->mm);
@@ -145,6 +149,11 @@ int minivm_create_vm(void)
 	if (ret)
 		goto err_put_hardware;
 
+	/* After vm_init: a callback may zap the (empty) tables at once. */
+	ret = minivm_mmu_notifier_register(vm);
+	if (ret)
+		goto err_destroy_backend;
+
 	/* Never fails: a VM without debugfs is still a VM. */
 	minivm_debugfs_vm_add(vm);
 
@@ -156,6 +165,8 @@ int minivm_create_vm(void)
 
 err_destroy_vm:
 	minivm_debugfs_vm_remove(vm);
+	minivm_mmu_notifier_unregister(vm);
+err_destroy_backend:
 	minivm_backend->vm_destroy(vm);
 err_put_hardware:
 	minivm_hardware_put();

@@ -466,21 +466,25 @@ static int handle_nop(struct vmx_vcpu *vmx, u32 exit_reason)
 #define EPT_QUAL_WRITE		BIT(1)
 
 /*
- * A guest access to a frame with no EPT entry yet: map it from its
- * memory slot. A frame no slot backs, or a write to a read-only slot
- * (mapped without write permission), is MMIO: the instruction is
- * emulated (mmio.c).
+ * A guest access to a frame with no EPT entry (never mapped, or zapped
+ * since by the MMU notifier), or a write to one mapped read-only because
+ * the host maps the page read-only: map it from its memory slot (ept.c;
+ * EFAULT for MINIVM_RUN when the host has no page there, or only a
+ * read-only one for a write). A frame no slot backs, or a write to a
+ * read-only slot (mapped without write permission), is MMIO: the
+ * instruction is emulated (mmio.c).
  */
 static int handle_ept_violation(struct vmx_vcpu *vmx, u32 exit_reason)
 {
 	u64 gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);
 	unsigned long qual = vmcs_readl(EXIT_QUALIFICATION);
 	int kind = minivm_gpa_kind(vmx->vcpu->vm, gpa);
+	bool write = qual & EPT_QUAL_WRITE;
 	int ret;
 
 	trace_minivm_ept_violation(gpa, qual, kind);
-	if (kind == 1 || (kind == 2 && !(qual & EPT_QUAL_WRITE))) {
-		ret = vmx_ept_map(vmx->vcpu->vm, gpa);
+	if (kind == 1 || (kind == 2 && !write)) {
+		ret = vmx_ept_map(vmx, gpa, write);
 		if (ret)
 			return ret;
 		/* The slot went away meanwhile: MMIO after all. */

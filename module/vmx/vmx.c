@@ -114,6 +114,7 @@ static void vmx_vcpu_free(struct minivm_vcpu *vcpu)
 	preempt_notifier_dec();
 	fpu_free_guest_fpstate(&vmx->guest_fpu);
 	vmx_free_vmcs(vmx->vmcs);
+	vmx_mmu_cache_free(vmx);
 	kfree(vmx);
 	vcpu->arch = NULL;
 }

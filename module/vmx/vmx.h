@@ -60,9 +60,12 @@ extern struct vmx_caps vmx_caps;
 
 /* Per-VM state: the EPT. */
 struct vmx_vm {
-	u64 *ept_root;		/* PML4 page; tables changed under slots_lock */
+	u64 *ept_root;		/* PML4 page; tables changed under vm->mmu_lock */
 	u64 eptp;
 };
+
+/* EPT table pages a fault may add below the root (ept.c's cache). */
+#define VMX_MMU_CACHE_PAGES	3
 
 /* Why the vCPU last went to userspace with work left to finish. */
 enum vmx_pending {
@@ -126,6 +129,13 @@ struct vmx_vcpu {
 	struct fpu_guest guest_fpu;
 	struct preempt_notifier preempt_notifier;	/* see vmx.c */
 
+	/*
+	 * Zeroed EPT table pages for the next fault (ept.c), filled before
+	 * mmu_lock is taken since nothing is allocated under it.
+	 */
+	void *mmu_cache[VMX_MMU_CACHE_PAGES];
+	unsigned int mmu_cache_nr;
+
 	/* Host state cached to avoid VMWRITEs when unchanged. */
 	unsigned long host_cr3, host_cr4, host_fs_base;
 };
@@ -185,9 +195,15 @@ void vmx_update_host_state(struct vmx_vcpu *vmx);
 /* ept.c: second-level page tables over memory slots */
 int vmx_ept_init(struct minivm *vm);
 void vmx_ept_destroy(struct minivm *vm);
-void vmx_ept_zap(struct minivm *vm, u64 gfn, u64 npages);
-/* 1: mapped, resume guest; 0: no slot backs @gpa; <0: errno */
-int vmx_ept_map(struct minivm *vm, u64 gpa);
+/* Under vm->mmu_lock; see minivm_backend_ops.zap_gfn_range. */
+void vmx_ept_zap(struct minivm *vm, u64 gfn, u64 npages, bool may_block);
+/*
+ * 1: mapped (or to be retried), resume the guest; 0: no slot backs @gpa;
+ * <0: errno for MINIVM_RUN (EFAULT: no page, or @write to a page the host
+ * maps read-only).
+ */
+int vmx_ept_map(struct vmx_vcpu *vmx, u64 gpa, bool write);
+void vmx_mmu_cache_free(struct vmx_vcpu *vmx);
 void vmx_invept_local(u64 eptp);
 
 /* state.c: register-state ioctls */

@@ -53,6 +53,7 @@ static const struct {
 	{ MINIVM_CAP_IRQCHIP, 1 },
 	{ MINIVM_CAP_BINARY_STATS_FD, 1 },
 	{ MINIVM_CAP_USER_INTERRUPT, 1 },
+	{ MINIVM_CAP_SYNC_MMU, 1 },
 	/* unknown capabilities */
 	{ 0, 0 },
 	{ 99, 0 },

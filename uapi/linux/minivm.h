@@ -69,6 +69,8 @@
 #define MINIVM_CAP_BINARY_STATS_FD	17 /* 1: GET_STATS_FD, GET_VCPU_STATS_FD */
 /* 1: MINIVM_INTERRUPT and the run area's interrupt-window fields */
 #define MINIVM_CAP_USER_INTERRUPT	18
+/* 1: guest memory follows changes of the VMM's mapping (MMU notifier) */
+#define MINIVM_CAP_SYNC_MMU		19
 
 /* ---- VM ioctls ---- */
 #define MINIVM_CREATE_VCPU		_IO(MINIVMIO, 0x41) /* arg: vCPU id */

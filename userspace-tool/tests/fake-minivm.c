@@ -656,8 +656,8 @@ static int stats_fd(bool vcpu, unsigned long arg)
 	const struct fake_stat vm_stats[] = {
 		{ .name = "dead", .flags = MINIVM_STATS_TYPE_INSTANT | MINIVM_STATS_UNIT_BOOLEAN },
 		{ .name = "vcpus", .flags = FAKE_INSTANT, .value = 1 },
-		{ .name = "pages_pinned", .flags = FAKE_INSTANT, .value = 5 },
-		{ .name = "pages_pinned_peak", .flags = MINIVM_STATS_TYPE_PEAK, .value = 5 },
+		{ .name = "pages_mapped", .flags = FAKE_INSTANT, .value = 5 },
+		{ .name = "pages_mapped_peak", .flags = MINIVM_STATS_TYPE_PEAK, .value = 5 },
 	};
 	const struct fake_stat vcpu_stats[] = {
 		{ .name = "exits", .flags = FAKE_COUNTER, .value = 2 * nr_runs },

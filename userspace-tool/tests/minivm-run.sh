@@ -153,7 +153,7 @@ t_stats() {
 	expect_err_re '^minivm-run: stats vcpu0 vmexit_ept_violation [1-9][0-9]*$'
 	expect_err_re '^minivm-run: stats vm vcpus 1$'
 	expect_err_re '^minivm-run: stats vm memslots 1$'
-	expect_err_re '^minivm-run: stats vm pages_pinned [1-9][0-9]*$'
+	expect_err_re '^minivm-run: stats vm pages_mapped [1-9][0-9]*$'
 	expect_err_re '^minivm-run: stats vm mmu_table_pages [1-9][0-9]*$'
 	# a zero is never printed: this guest sends no interrupt, nor dies
 	grep -qE ' (irq_injections|dead|mmio_exits) ' "$T/err" &&

@@ -24,7 +24,7 @@ static const uint64_t hist_values[] = { 0, 3, 0, 1 };
 static const struct fake_stat sample[] = {
 	{ .name = "exits", .flags = COUNTER, .value = 42 },
 	{ .name = "io_exits", .flags = COUNTER, .value = 0 },
-	{ .name = "pages_pinned", .flags = MINIVM_STATS_TYPE_INSTANT, .value = 7 },
+	{ .name = "pages_mapped", .flags = MINIVM_STATS_TYPE_INSTANT, .value = 7 },
 	{ .name = "halt_wait_ns", .flags = NS, .exponent = -9, .value = 1500 },
 	{ .name = "wait_hist", .flags = MINIVM_STATS_TYPE_LOG_HIST | NS,
 	  .exponent = -9, .size = 4, .values = hist_values },
@@ -202,7 +202,7 @@ static void stats_printed_lines(void)
 	CHECK_INT(stats_lines(&set, "vcpu0", collect, NULL), 8);
 	CHECK_STR(lines,
 		  "vcpu0 exits 42\n"
-		  "vcpu0 pages_pinned 7\n"
+		  "vcpu0 pages_mapped 7\n"
 		  "vcpu0 halt_wait_ns 1500 ns\n"
 		  "vcpu0 wait_hist[1,2) 3\n"
 		  "vcpu0 wait_hist[4,inf) 1\n"

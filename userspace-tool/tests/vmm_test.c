@@ -831,8 +831,8 @@ static void vmm_stats(void)
 	CHECK_INT(res.status, 0);
 	CHECK_STR(res.out, "ok\n");
 	CHECK_CONTAINS(res.err, "minivm-run: stats vm vcpus 1\n");
-	CHECK_CONTAINS(res.err, "minivm-run: stats vm pages_pinned 5\n");
-	CHECK_CONTAINS(res.err, "minivm-run: stats vm pages_pinned_peak 5\n");
+	CHECK_CONTAINS(res.err, "minivm-run: stats vm pages_mapped 5\n");
+	CHECK_CONTAINS(res.err, "minivm-run: stats vm pages_mapped_peak 5\n");
 	CHECK_CONTAINS(res.err, "minivm-run: stats vcpu0 io_exits 7\n");
 	CHECK_CONTAINS(res.err, "minivm-run: stats vcpu0 hlt_exits 1\n");
 	CHECK_CONTAINS(res.err, "minivm-run: stats vcpu0 userspace_exits 8\n");
@@ -869,7 +869,7 @@ static void vmm_stats(void)
 	/* stopped by a signal: printed, then minivm-run dies of it */
 	run_prog("fake", "sigterm", NULL, "--stats", guest("spin.bin"), NULL);
 	CHECK_INT(res.signal, SIGTERM);
-	CHECK_CONTAINS(res.err, "minivm-run: stats vm pages_pinned 5\n");
+	CHECK_CONTAINS(res.err, "minivm-run: stats vm pages_mapped 5\n");
 	check_only_stats_lines(NULL);
 
 	run_prog("fake", "nostats", NULL, "--stats", guest("hello.bin"), NULL);

@@ -110,7 +110,7 @@ void vm_free(struct minivm_vm *vm)
 		MINIVM_CHECK(close(vm->fd) == 0, "close(VM fd)");
 	if (vm->dev_fd >= 0)
 		MINIVM_CHECK(close(vm->dev_fd) == 0, "close(/dev/minivm fd)");
-	/* Guest memory goes after the VM, which may still have it pinned. */
+	/* Guest memory goes after the VM, which maps it until then. */
 	for (i = 0; i < ARRAY_SIZE(vm->mem); i++)
 		if (vm->mem[i].used)
 			munmap(vm->mem[i].hva, vm->mem[i].size);
