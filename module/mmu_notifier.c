@@ -193,7 +193,8 @@ static const struct mmu_notifier_ops minivm_mmu_notifier_ops = {
  * At VM creation, from the creator's thread (vm->mm is current->mm and
  * alive), after the backend's vm_init: a callback may run at once.
  * mmu_notifier_register() takes the mm's mmap lock for writing and a
- * reference on the mm_struct of its own; 0 or -ENOMEM.
+ * reference on the mm_struct of its own; 0, -ENOMEM, or -EINTR when a
+ * signal is pending (mm_take_all_locks()).
  */
 int minivm_mmu_notifier_register(struct minivm *vm)
 {

@@ -98,7 +98,8 @@ static const int errnos_new_fd[] = { ERRNOS_NEW_FD };
 
 static const struct ioctl_desc ioctls[] = {
 	IOCTL(MINIVM_GET_API_VERSION, FD_SYS, 0, EINVAL),
-	IOCTL(MINIVM_CREATE_VM, FD_SYS, NEW_FD, EINVAL, ENOMEM, EBUSY, EIO),
+	IOCTL(MINIVM_CREATE_VM, FD_SYS, NEW_FD, EINVAL, ENOMEM, EBUSY, EIO,
+	      EINTR),
 	IOCTL(MINIVM_CHECK_EXTENSION, FD_SYS | FD_VM, 0, 0),
 	IOCTL(MINIVM_GET_VCPU_MMAP_SIZE, FD_SYS, 0, EINVAL),
 	IOCTL(MINIVM_GET_SUPPORTED_CPUID, FD_SYS, ARG_PTR, E2BIG),
@@ -1672,6 +1673,16 @@ static uint32_t fz_handle_exit(struct fz *fz, struct vcpu_t *v)
 				run->internal.suberror, run->internal.ndata);
 		v->dead = true;
 		break;
+	case MINIVM_EXIT_IRQ_WINDOW_OPEN:
+		/* api.rst 6.13: only when asked, and then the guest is ready */
+		if (!run->request_interrupt_window ||
+		    run->ready_for_interrupt_injection != 1)
+			fz_fail(fz, "IRQ_WINDOW_OPEN with request_interrupt_window %u, ready_for_interrupt_injection %u (api.rst 6.13)",
+				run->request_interrupt_window,
+				run->ready_for_interrupt_injection);
+		if (chance(fz, 50))
+			run->request_interrupt_window = 0;
+		break;
 	case MINIVM_EXIT_HLT:
 	case MINIVM_EXIT_SHUTDOWN:
 	case MINIVM_EXIT_FAIL_ENTRY:
@@ -2944,7 +2955,8 @@ static long cap_value(unsigned long cap)
 	case MINIVM_CAP_X86_USER_SPACE_MSR:
 		return MINIVM_MSR_EXIT_UNKNOWN | MINIVM_MSR_EXIT_INVAL;
 	default:
-		return cap >= MINIVM_CAP_USER_MEMORY && cap <= MINIVM_CAP_IRQCHIP;
+		/* 1 to the highest capability, all of value 1 */
+		return cap >= MINIVM_CAP_USER_MEMORY && cap <= MINIVM_CAP_SYNC_MMU;
 	}
 }
 
