@@ -78,6 +78,12 @@ static bool segment_padding_ok(const struct minivm_segment *seg)
 	return !seg->padding;
 }
 
+/* 48-bit canonical: guests get no 5-level paging. */
+static bool sregs_base_canonical(u64 base)
+{
+	return (u64)((s64)(base << 16) >> 16) == base;
+}
+
 static bool dtable_padding_ok(const struct minivm_dtable *dt)
 {
 	return !dt->padding[0] && !dt->padding[1] && !dt->padding[2];
@@ -111,6 +117,19 @@ static int check_sregs_arch(const struct minivm_sregs *s)
 	    (s->tr.type != 11 && (long_mode || s->tr.type != 3)))
 		return -EINVAL;
 	if (s->cr8 > 15 || !minivm_apic_base_valid(s->apic_base))
+		return -EINVAL;
+	/*
+	 * No instruction leaves a non-canonical FS, GS, TR, LDTR, GDTR or
+	 * IDTR base (VM entry checks them too), and the FS and GS bases
+	 * are MSRs that SET_MSRS refuses non-canonical: refusing them here
+	 * keeps every GET_SREGS/GET_MSRS result one that SET takes back.
+	 */
+	if (!sregs_base_canonical(s->fs.base) ||
+	    !sregs_base_canonical(s->gs.base) ||
+	    !sregs_base_canonical(s->tr.base) ||
+	    (!s->ldt.unusable && !sregs_base_canonical(s->ldt.base)) ||
+	    !sregs_base_canonical(s->gdt.base) ||
+	    !sregs_base_canonical(s->idt.base))
 		return -EINVAL;
 	return 0;
 }

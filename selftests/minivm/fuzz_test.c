@@ -471,6 +471,18 @@ static long fz_ioctl(struct fz *fz, int fd, unsigned int kind,
 	errno = 0;
 	ret = ioctl(fd, cmd, arg);
 	err = ret < 0 ? errno : 0;
+	/*
+	 * CREATE_VM fails with EINTR when a signal (the kick timer's, left
+	 * pending) meets the MMU notifier's registration (api.rst 6.4):
+	 * a caller that needs the VM retries, as a VMM would.
+	 */
+	while (expect == EXPECT_OK && err == EINTR &&
+	       (unsigned int)cmd == MINIVM_CREATE_VM) {
+		__atomic_add_fetch(&st->calls, 1, __ATOMIC_RELAXED);
+		errno = 0;
+		ret = ioctl(fd, cmd, arg);
+		err = ret < 0 ? errno : 0;
+	}
 	if (err < MAX_ERRNO)
 		__atomic_add_fetch(&st->errnos[err], 1, __ATOMIC_RELAXED);
 	if (ret >= 0)
