@@ -12,7 +12,8 @@
  * is FUZZ_DEFAULT_ITERATIONS; MINIVM_FUZZ_ITERATIONS and MINIVM_FUZZ_SEED
  * in the environment, or minivm.fuzz_iterations=N, minivm.fuzz_seed=N and
  * minivm.fuzz_phase=NAME on the kernel command line (the rig cannot pass
- * environment variables to a test), set them too; the options win.
+ * environment variables to a test; `make fuzz` runs 10^6 iterations that
+ * way), set them too; the options win.
  *
  * The pass criterion: every ioctl returns success or an errno that
  * Documentation/api.rst lists for it. The per-ioctl tables are ioctls[]
