@@ -5,6 +5,7 @@
 #   make check      everything, host unit tests, then the emulated-VMX rig
 #   make demo       boot the emulated machine and run a greeting guest
 #   make bench      minivm against kvm_intel in the emulated machine
+#   make fuzz       fuzz_test alone, 10^6 iterations, in the emulated machine
 #   make install    minivm.ko, minivm-run, its man page, the udev rule
 #                   (make uninstall removes them); make install-dkms; make deb
 #   make style      checkpatch, kernel-doc, sparse, shellcheck, gcc and clang
@@ -62,6 +63,13 @@ demo:
 # of check); minimal kernel when cached, MINIVM_RIG_KERNEL=stock forces it.
 bench:
 	selftests/rig/demo.sh bench
+
+# fuzz_test alone in the emulated VMX machine with FUZZ_ITERATIONS ioctl
+# calls (default 10^6; make check runs 10^5), FUZZ_SEED and FUZZ_PHASE to
+# replay (selftests/rig/fuzz.sh); not part of check.
+.PHONY: fuzz
+fuzz:
+	selftests/rig/fuzz.sh
 
 # User-facing install (scripts/install.sh; the rig uses userspace-tool's
 # own `make install DESTDIR=`, a different layout). DESTDIR stages it;
