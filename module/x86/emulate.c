@@ -710,17 +710,23 @@ enum x86_emu_result x86_emulate(struct x86_emu_ctxt *ctxt)
 static u64 sio_run(u64 la, u64 ea, u64 admask, unsigned int bytes, bool down,
 		   u64 left)
 {
-	u64 off = la & 0xfff, k, nowrap;
+	u64 off = la & 0xfff, k, after;
 
+	/*
+	 * @after counts the elements past the first one before the register
+	 * wraps. It is not one more than that: with 64-bit addressing and
+	 * 1-byte elements from 0 up (or from ~0 down) that would be 2^64,
+	 * which is 0, and the caller would loop for ever on runs of none.
+	 */
 	if (down) {
 		k = off / bytes + 1;
-		nowrap = ea / bytes + 1;
+		after = ea / bytes;
 	} else {
 		k = (0x1000 - off) / bytes;
-		nowrap = (admask - ea) / bytes + 1;
+		after = (admask - ea) / bytes;
 	}
-	if (k > nowrap)
-		k = nowrap;
+	if (k - 1 > after)
+		k = after + 1;
 	return k < left ? k : left;
 }
 

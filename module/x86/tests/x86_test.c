@@ -1425,6 +1425,30 @@ static void test_string_io(void)
 	   c.fault_error_code == 0 && c.gpr[X86_RCX] == 2,
 	   "rep outsb: #PF when the first element faults, nothing changed");
 
+	/*
+	 * 64-bit addressing, 1-byte elements, from 0 up: 2^64 elements
+	 * before RSI wraps. Counting them as one more than fit used to
+	 * give 0 (a run of none, and a loop that never ended: fuzz_test,
+	 * seed 577321965269, a host soft lockup).
+	 */
+	ctxt_init(&c, X86_MODE_LONG64);
+	memcpy(ram, "wrap", 4);
+	c.gpr[X86_RSI] = 0;
+	c.gpr[X86_RCX] = 4;
+	load_code(&c, CODE, repoutsb, 2);
+	r = x86_string_io(&c, SIO_OUT, buf, sizeof(buf), &n);
+	ok(r == OK_ && n == 4 && !memcmp(buf, "wrap", 4) && c.gpr[X86_RSI] == 4 &&
+	   c.gpr[X86_RCX] == 0, "rep outsb from RSI = 0: the whole run, no endless loop");
+
+	ctxt_init(&c, X86_MODE_LONG64);
+	c.rflags |= X86EMU_FLAG_DF;
+	c.gpr[X86_RSI] = ~0ULL;
+	c.gpr[X86_RCX] = 1;
+	load_code(&c, CODE, repoutsb, 2);
+	r = x86_string_io(&c, SIO_OUT, buf, sizeof(buf), &n);
+	ok(r == PF && c.fault_addr == ~0ULL,
+	   "rep outsb DF=1 from RSI = ~0: its page faults, once");
+
 	static const u8 outsd_rexw[] = { 0x48, 0x6f };
 
 	ctxt_init(&c, X86_MODE_LONG64);
