@@ -72,8 +72,13 @@ bool vmx_guest_write_cr0(struct vmx_vcpu *vmx, unsigned long val)
 	if (((val & X86_CR0_PG) && !(val & X86_CR0_PE)) ||
 	    ((val & X86_CR0_NW) && !(val & X86_CR0_CD)))
 		return false;
+	/*
+	 * Activating IA-32e mode needs PAE, and CS.L clear: a legacy-mode
+	 * CS with L set would otherwise go straight to 64-bit code (SDM
+	 * Vol. 3A, "Initializing IA-32e Mode"; KVM raises #GP too).
+	 */
 	if ((val & X86_CR0_PG) && !(old & X86_CR0_PG) && (efer & EFER_LME) &&
-	    !(cr4 & X86_CR4_PAE))
+	    (!(cr4 & X86_CR4_PAE) || cs_l))
 		return false;
 	/* Paging cannot be turned off in 64-bit mode, only compat mode. */
 	if (!(val & X86_CR0_PG) && (efer & EFER_LMA) && cs_l)

@@ -399,6 +399,68 @@ TEST_F(modes, pm32_cs_l_round_trip)
 }
 
 /*
+ * Activating IA-32e mode (CR0.PG set with EFER.LME) while CS.L is set
+ * takes #GP (SDM Vol. 3A, "Initializing IA-32e Mode"; KVM's kvm_set_cr0
+ * does the same): the CPU would
+ * otherwise start decoding the legacy-mode code as 64-bit. minivm used
+ * to let it through; found by fuzz_test. The #GP handler, a 32-bit
+ * interrupt gate, reports its vector.
+ */
+#define T_IDT		0xc000
+#define T_IDTR		0xc800
+#define CSL_ABS(label)	"(" __stringify(GUEST_CODE_GPA) " + guest_pm32_cs_l_paging_" label \
+			" - guest_pm32_cs_l_paging_start)"
+GUEST_CODE16(pm32_cs_l_paging,
+	     ".code32\n\t"
+	     "	lidtl " __stringify(T_IDTR) "\n\t"
+	     "	mov $0x20, %eax\n\t"	/* CR4.PAE */
+	     "	mov %eax, %cr4\n\t"
+	     "	mov $" __stringify(T_PML4) ", %eax\n\t"
+	     "	mov %eax, %cr3\n\t"
+	     "	mov $0xc0000080, %ecx\n\t"
+	     "	mov $0x100, %eax\n\t"	/* EFER.LME */
+	     "	xor %edx, %edx\n\t"
+	     "	wrmsr\n\t"
+	     "	ljmpl $" __stringify(T_CS64) ", $" CSL_ABS("16") "\n\t"
+	     ".code16\n\t"
+	     "guest_pm32_cs_l_paging_16:\n\t"
+	     "	mov $0x80000011, %eax\n\t"
+	     "	mov %eax, %cr0\n\t"
+	     "	hlt\n\t"
+	     ".code32\n\t"
+	     "guest_pm32_cs_l_paging_gp:\n\t"
+	     "	mov $13, %eax\n\t"
+	     "	mov $" __stringify(UCALL_PORT) ", %dx\n\t"
+	     "	out %eax, %dx\n\t"
+	     "	hlt\n\t");
+GUEST_LABEL(pm32_cs_l_paging, gp);
+
+TEST_F(modes, pm32_paging_on_with_cs_l_is_gp)
+{
+	uint8_t *idtr;
+	uint64_t handler, *gate;
+	uint32_t base = T_IDT;
+	uint16_t limit = 32 * 8 - 1;
+	struct minivm_sregs s;
+
+	self->vm = vm_create_guest(GUEST(pm32_cs_l_paging), &self->vcpu);
+	set_pm32(self->vcpu, self->vm, 0, 0, 0);
+	handler = GUEST_GPA(pm32_cs_l_paging, gp);
+	gate = vm_gpa2hva(self->vm, T_IDT + GP_VECTOR * 8);
+	/* present, DPL 0, 32-bit interrupt gate to T_CS32:handler */
+	*gate = (handler & 0xffff) | (uint64_t)T_CS32 << 16 |
+		0x8e00ULL << 32 | (handler >> 16) << 48;
+	idtr = vm_gpa2hva(self->vm, T_IDTR);
+	memcpy(idtr, &limit, 2);
+	memcpy(idtr + 2, &base, 4);
+	ASSERT_RUN_SYNC(self->vcpu, GP_VECTOR);
+	ASSERT_RUN_EXIT(self->vcpu, MINIVM_EXIT_HLT);
+	vcpu_get_sregs(self->vcpu, &s);
+	EXPECT_EQ(0, s.cr0 & X86_CR0_PG);
+	EXPECT_EQ(EFER_LME, s.efer & (EFER_LME | EFER_LMA));
+}
+
+/*
  * Outside 64-bit mode MOV to CR0, CR4 and DR7 take the low 32 bits of
  * the register (SDM Vol. 2B, MOV): bits 63:32, which SET_REGS or an
  * earlier 64-bit mode left there, do not count. Found while writing
