@@ -525,6 +525,17 @@ static int check_table(struct minivm_cpuid_entry *t, u32 nent)
 	return 0;
 }
 
+/* The XCR0 bits a table offers the guest (leaf 0xD.0); x87 always. */
+static u64 table_xcr0(struct minivm_cpuid_entry *t, u32 nent)
+{
+	struct minivm_cpuid_entry *e = find_entry(t, nent, 0xd, 0);
+
+	if (!e)
+		return XFEATURE_MASK_FP;
+	return (((u64)e->edx << 32 | e->eax) & minivm_supported_xcr0) |
+	       XFEATURE_MASK_FP;
+}
+
 long minivm_set_cpuid(struct minivm_vcpu *vcpu, void __user *argp)
 {
 	struct minivm_cpuid hdr;
@@ -535,13 +546,28 @@ long minivm_set_cpuid(struct minivm_vcpu *vcpu, void __user *argp)
 		return -EFAULT;
 	if (hdr.padding || hdr.nent > MINIVM_MAX_CPUID_ENTRIES)
 		return -EINVAL;
-	t = memdup_user(argp + sizeof(hdr), hdr.nent * sizeof(*t));
-	if (IS_ERR(t))
-		return PTR_ERR(t);
+	/* Kept for the vCPU's life: charged to the caller's memory cgroup. */
+	t = kmalloc_array(hdr.nent, sizeof(*t), GFP_KERNEL_ACCOUNT);
+	if (!t)
+		return -ENOMEM;
+	if (copy_from_user(t, argp + sizeof(hdr), hdr.nent * sizeof(*t))) {
+		kfree(t);
+		return -EFAULT;
+	}
 	ret = check_table(t, hdr.nent);
 	if (ret) {
 		kfree(t);
 		return ret;
+	}
+	/*
+	 * XCR0 is the one piece of vCPU state checked against the table: a
+	 * table that no longer offers a state component the guest (or
+	 * SET_XCRS) enabled would leave an XCR0 that SET_XCRS refuses, so
+	 * that a GET/SET round trip of the vCPU's state fails.
+	 */
+	if (minivm_backend->get_xcr0(vcpu) & ~table_xcr0(t, hdr.nent)) {
+		kfree(t);
+		return -EINVAL;
 	}
 	kfree(vcpu->cpuid);
 	vcpu->cpuid = t;
@@ -551,12 +577,7 @@ long minivm_set_cpuid(struct minivm_vcpu *vcpu, void __user *argp)
 
 u64 minivm_guest_supported_xcr0(struct minivm_vcpu *vcpu)
 {
-	struct minivm_cpuid_entry *e;
-
-	e = find_entry(vcpu->cpuid, vcpu->cpuid_nent, 0xd, 0);
-	if (!e)
-		return XFEATURE_MASK_FP;
-	return ((u64)e->edx << 32 | e->eax) & minivm_supported_xcr0;
+	return table_xcr0(vcpu->cpuid, vcpu->cpuid_nent);
 }
 
 void minivm_cpuid(struct minivm_vcpu *vcpu, u32 function, u32 index,
