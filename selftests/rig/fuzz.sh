@@ -3,9 +3,9 @@
 #
 # fuzz.sh (`make fuzz`): selftests/minivm/fuzz_test alone in the emulated
 # VMX machine, with as many iterations as asked for (make check runs it
-# with its default, 10^5). Environment variables do not reach a test in
-# the guest, so the settings travel on the guest kernel's command line,
-# which fuzz_test reads from /proc/cmdline:
+# among the other tests with its default, 150000). Environment variables
+# do not reach a test in the guest, so the settings travel on the guest
+# kernel's command line, which fuzz_test reads from /proc/cmdline:
 #   FUZZ_ITERATIONS  ioctl calls, all phases together (default 1000000)
 #   FUZZ_SEED        the seed to replay (default: fuzz_test takes one from
 #                    the clock and prints it)
