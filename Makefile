@@ -56,6 +56,12 @@ check:
 check-fast:
 	MINIVM_RIG_KERNEL=minimal selftests/rig/check.sh
 
+# Every selftest on the debug kernel (KASAN, lockdep, kmemleak, ...), then
+# kmemleak's scan; make check runs a subset there (selftests/rig/check.sh).
+.PHONY: check-debug
+check-debug:
+	selftests/rig/check-debug.sh
+
 demo:
 	selftests/rig/demo.sh
 

@@ -122,7 +122,11 @@ static void __attribute__((used)) guest_irq_main(uint64_t which)
 		break;
 	case G_DEADLINE:
 		apic_write(APIC_LVT_TIMER, TIMER_VEC | 2U << 17);
-		deadline = guest_rdtsc() + (uint64_t)tsc_khz * 10;
+		/*
+		 * Far enough out that the RDMSR below comes first, even on
+		 * a slow host (the rig's debug kernel took over 10 ms).
+		 */
+		deadline = guest_rdtsc() + (uint64_t)tsc_khz * 100;
 		asm volatile("wrmsr" : : "c"(MSR_TSC_DEADLINE),
 			     "a"((uint32_t)deadline),
 			     "d"((uint32_t)(deadline >> 32)));

@@ -3,10 +3,11 @@
  * minivm lifecycles and races: what a VMM's crash, a confused VMM or a
  * hostile caller does to VMs while their vCPUs run.
  *
- * - sigkill_during_run: processes killed with SIGKILL at random points of
+ * - sigkill_during_run: 200 processes (minivm.race_kills= on the kernel
+ *   command line says otherwise) killed with SIGKILL at random points of
  *   a running VM's life (in RUN, between RUNs, in a second thread's
- *   ioctls, in a slot change), in a loop; each VM must go with its
- *   process and take its module reference with it.
+ *   ioctls, in a slot change), one after another; each VM must go with
+ *   its process and take its module reference with it.
  * - two_threads_run_one_vcpu: two threads RUN one vCPU whose guest counts
  *   its entries; the count matches the RUNs (RUN is serialised, api.rst
  *   section 5).
@@ -42,6 +43,23 @@
 #include "processor.h"
 
 #define PAGE		MINIVM_PAGE_SIZE
+
+/*
+ * The harness's 30 s per test is too little on the rig's debug kernel
+ * (KASAN, lockdep), where 200 kills take minutes.
+ */
+#define RACE_TIMEOUT	600
+
+FIXTURE(race) {
+};
+
+FIXTURE_SETUP(race)
+{
+}
+
+FIXTURE_TEARDOWN(race)
+{
+}
 
 static long module_refcnt(void)
 {
@@ -110,6 +128,28 @@ GUEST_CODE16(mmio,
 
 #define KILL_ROUNDS	200
 
+/*
+ * minivm.race_kills=N on the kernel command line (the rig's) sets the
+ * number of processes sigkill_during_run kills: make check's run on the
+ * slow debug kernel uses fewer.
+ */
+static unsigned int kill_rounds(void)
+{
+	char buf[4096] = "", *p;
+	unsigned int n = KILL_ROUNDS;
+	int fd = open("/proc/cmdline", O_RDONLY);
+
+	if (fd >= 0) {
+		if (read(fd, buf, sizeof(buf) - 1) < 0)
+			buf[0] = 0;
+		close(fd);
+	}
+	p = strstr(buf, "minivm.race_kills=");
+	if (p)
+		n = strtoul(p + strlen("minivm.race_kills="), NULL, 10);
+	return n ? n : KILL_ROUNDS;
+}
+
 struct victim {
 	struct minivm_vm *vm;
 	struct minivm_vcpu *vcpu;
@@ -149,10 +189,10 @@ static void victim(unsigned int round, int ready_fd)
 		ioctl(v.vcpu->fd, MINIVM_RUN, 0);
 }
 
-TEST(sigkill_during_run)
+TEST_F_TIMEOUT(race, sigkill_during_run, RACE_TIMEOUT)
 {
 	long before = module_refcnt();
-	unsigned int round, killed = 0;
+	unsigned int round, rounds = kill_rounds(), killed = 0;
 	struct timespec delay;
 	int pipefd[2], status;
 	pid_t pid;
@@ -161,7 +201,7 @@ TEST(sigkill_during_run)
 	MINIVM_REQUIRE();
 	ASSERT_LE(0, before);
 	srand(time(NULL));
-	for (round = 0; round < KILL_ROUNDS; round++) {
+	for (round = 0; round < rounds; round++) {
 		ASSERT_EQ(0, pipe(pipefd));
 		fflush(stdout);
 		pid = fork();
@@ -183,7 +223,7 @@ TEST(sigkill_during_run)
 			TH_LOG("round %u: the victim ended with status 0x%x", round, status);
 		killed++;
 	}
-	EXPECT_EQ(KILL_ROUNDS, killed);
+	EXPECT_EQ(rounds, killed);
 	EXPECT_EQ(before, settled_refcnt(before));
 	TH_LOG("%u processes killed in their VM's life, module references back to %ld",
 	       killed, before);
@@ -221,7 +261,7 @@ static void *run_counting(void *arg)
  * told: both read the one run area, and api.rst section 5 means a vCPU
  * for one thread.
  */
-TEST(two_threads_run_one_vcpu)
+TEST_F_TIMEOUT(race, two_threads_run_one_vcpu, RACE_TIMEOUT)
 {
 	struct minivm_vcpu *vcpu;
 	struct minivm_vm *vm;
@@ -277,7 +317,7 @@ static void *run_until_stopped(void *arg)
 	return NULL;
 }
 
-TEST(close_in_every_order_while_running)
+TEST_F_TIMEOUT(race, close_in_every_order_while_running, RACE_TIMEOUT)
 {
 	static const int orders[6][3] = {
 		{ 0, 1, 2 }, { 0, 2, 1 }, { 1, 0, 2 },
@@ -383,7 +423,7 @@ static void *run_writer(void *arg)
 	return NULL;
 }
 
-TEST(slot_churn_while_running)
+TEST_F_TIMEOUT(race, slot_churn_while_running, RACE_TIMEOUT)
 {
 	struct minivm_vcpu *vcpu;
 	struct minivm_vm *vm;
@@ -448,7 +488,7 @@ TEST(slot_churn_while_running)
 
 /* ---- the file limit ---- */
 
-TEST(vms_until_emfile)
+TEST_F_TIMEOUT(race, vms_until_emfile, RACE_TIMEOUT)
 {
 	struct rlimit old, lim;
 	int dev, fds[64], n = 0, i, err = 0;

@@ -14,7 +14,8 @@
 #      (QEMU TCG) and the linux tier (the VMX machine boots its own kernel
 #      nested under minivm-run, on minivm and on KVM), see run-tier.sh;
 #      with the stock kernel, the VMX tier once more on Debian's 6.12
-#      (the selftests at run time on the other kernel users have)
+#      (the selftests at run time on the other kernel users have), and
+#      on the debug kernel (KASAN, lockdep, kmemleak) with DEBUG_SUBSET
 # Ends with one line "N passed, N failed[, N skipped]" over all of it and
 # exits non-zero on any failure. MINIVM_RIG_KERNEL=stock|minimal picks the
 # guests' kernel (`make check` forces stock, `make check-fast` minimal).
@@ -22,6 +23,14 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 kernel=${MINIVM_RIG_KERNEL:-stock}
+# The selftests make check runs on the debug kernel as well (prefixes, as
+# minivm.only takes them): those that exercise lifetimes, locks and
+# memory the most, within the time make check has (about 4 minutes of
+# Bochs time with the boot; kmemleak's scan alone would take 6 more).
+DEBUG_SUBSET=${MINIVM_DEBUG_SUBSET:-mmu_test,race_test}
+# race_test's SIGKILL loop there: 20 processes, not its 200 (about 1.6 s
+# of Bochs time each on that kernel).
+DEBUG_RACE_KILLS=${MINIVM_DEBUG_RACE_KILLS:-20}
 start=$(now)
 passed=0 failed=0 skipped=0
 failures=()
@@ -158,12 +167,25 @@ export RIG_COUNTS=$RIG_OUT/counts
 # the minimal one.
 runs="vmx:$kernel novmx:$kernel linux:$kernel"
 [ "$kernel" = stock ] && runs="$runs vmx:stock612"
+# make check also runs part of the selftests on the debug kernel (KASAN,
+# lockdep, UBSAN, ...; built once and cached like the minimal one, about
+# 3 minutes): the tests named in DEBUG_SUBSET. make check-debug runs all
+# of them there, then kmemleak's scan.
+[ "$kernel" = stock ] && runs="$runs vmx:debug"
 for run in $runs; do
 	tier=${run%%:*} k=${run#*:}
 	section "tier $tier ($k kernel)"
 	: >"$RIG_COUNTS"
 	t0=$(now)
-	if ! "$RIG_DIR/run-tier.sh" "$tier" "$k"; then
+	cmdline=${MINIVM_RIG_CMDLINE:-}
+	kmemleak=1
+	if [ "$k" = debug ]; then
+		cmdline="$cmdline minivm.only=$DEBUG_SUBSET minivm.race_kills=$DEBUG_RACE_KILLS"
+		kmemleak=0
+		echo "the debug kernel runs: ${DEBUG_SUBSET//,/ } (make check-debug runs every test, then kmemleak's scan)"
+	fi
+	if ! MINIVM_RIG_CMDLINE=$cmdline MINIVM_RIG_KMEMLEAK=$kmemleak \
+	     "$RIG_DIR/run-tier.sh" "$tier" "$k"; then
 		failures+=("tier $tier ($k)")
 	fi
 	if [ -s "$RIG_COUNTS" ]; then

@@ -17,9 +17,11 @@ INIT_MARKER='=== minivm-rig: init'
 # Bochs's instructions per emulated second (boot-bochs.sh).
 bochs_ips() { echo "${MINIVM_BOCHS_IPS:-60000000}"; }
 
-# What the kernel prints for an oops, BUG, WARN, lockup or panic (an ERE;
-# not any "WARNING:": a boot note about RETBleed uses that word).
-KERNEL_TROUBLE_RE='Oops: |BUG: |kernel BUG at|WARNING: CPU:|WARNING: at |\[ cut here \]|Call Trace:|general protection fault|soft lockup|hard LOCKUP|blocked for more than|self-detected stall|detected stalls on|Kernel panic|UBSAN: |KASAN: |kernel tried to execute'
+# What the kernel prints for an oops, BUG, WARN, lockup or panic, and the
+# debug kernel's lockdep, debugobjects, list-debugging, KASAN and UBSAN
+# reports (an ERE; not any "WARNING:": a boot note about RETBleed uses
+# that word). kmemleak's findings are judged by guest-kmemleak.sh.
+KERNEL_TROUBLE_RE='Oops: |BUG: |kernel BUG at|WARNING: CPU:|WARNING: at |\[ cut here \]|Call Trace:|general protection fault|soft lockup|hard LOCKUP|blocked for more than|self-detected stall|detected stalls on|Kernel panic|UBSAN: |KASAN: |kernel tried to execute|WARNING: (possible|inconsistent|suspicious|bad unlock|held lock|lock held|Nested lock)|DEBUG_LOCKS_WARN_ON|ODEBUG: |list_(add|del) corruption'
 export KERNEL_TROUBLE_RE
 
 rig_log() { printf 'rig: %s\n' "$*" >&2; }
@@ -159,7 +161,7 @@ copy_tree() {
 	mv "$list" "$dst.files"
 }
 
-# select_kernel stock|stock612|minimal: set KERNEL_NAME, KERNEL_IMAGE (the bzImage to
+# select_kernel stock|stock612|minimal|debug: set KERNEL_NAME, KERNEL_IMAGE (the bzImage to
 # boot), KERNEL_MODROOT (its /lib/modules/<release> tree) and KERNEL_KDIR
 # (the build tree to build minivm.ko against).
 # shellcheck disable=SC2034 # for the scripts that source this file
@@ -183,14 +185,18 @@ select_kernel() {
 		KERNEL_MODROOT=/lib/modules/$v
 		KERNEL_KDIR=/usr/src/linux-headers-$v
 		;;
-	minimal)
+	minimal|debug)
 		local d
-		d=$("$RIG_DIR/kernel-minimal.sh") || rig_die "no minimal kernel"
+		if [ "$1" = debug ]; then
+			d=$("$RIG_DIR/kernel-minimal.sh" --debug) || rig_die "no debug kernel"
+		else
+			d=$("$RIG_DIR/kernel-minimal.sh") || rig_die "no minimal kernel"
+		fi
 		KERNEL_NAME=$(cat "$d/release")
 		KERNEL_IMAGE=$d/bzImage
 		KERNEL_MODROOT=$d/modroot/lib/modules/$KERNEL_NAME
 		KERNEL_KDIR=$d/build
 		;;
-	*) rig_die "unknown kernel '$1' (stock, stock612 or minimal)" ;;
+	*) rig_die "unknown kernel '$1' (stock, stock612, minimal or debug)" ;;
 	esac
 }
