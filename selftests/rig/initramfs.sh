@@ -24,6 +24,9 @@ set -euo pipefail
 out=$1 modroot=$2 payload=$3 ko=$4 linux=${5:-}
 
 stage=$(mktemp -d "${TMPDIR:-/tmp}/minivm-initramfs.XXXXXX")
+# The initramfs root is mktemp's 0700 otherwise: no user but root could
+# get at anything (init runs part of the suite as a user).
+chmod 0755 "$stage"
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage"/{bin,dev,proc,sys,tmp,rig,lib/modules/rig,minivm}
 
