@@ -56,7 +56,7 @@ check:
 check-fast:
 	MINIVM_RIG_KERNEL=minimal selftests/rig/check.sh
 
-# Every selftest on the debug kernel (KASAN, lockdep, kmemleak, ...), then
+# Every selftest but trace_test on the debug kernel (KASAN, lockdep, ...), then
 # kmemleak's scan; make check runs a subset there (selftests/rig/check.sh).
 .PHONY: check-debug
 check-debug:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# `make check-debug`: every selftest in the vmx tier on the debug kernel
+# `make check-debug`: every selftest (but trace_test, which run-tier.sh
+# leaves out there) in the vmx tier on the debug kernel
 # (kernel-minimal.sh --debug: the minimal kernel with KASAN, lockdep,
 # DEBUG_ATOMIC_SLEEP, kmemleak, DEBUG_LIST, DEBUG_OBJECTS and UBSAN),
 # then kmemleak's scan (guest-kmemleak.sh). Any report in the kernel's
