@@ -225,23 +225,45 @@ static void kernel_memory_worker(const char *dir, struct report *r)
  * GFP_KERNEL_ACCOUNT: 256 vCPUs are 2 MiB that must show in the group,
  * and leave it when their fds and the VMs' are closed.
  */
-TEST_F(cg, kernel_memory_is_charged)
+/*
+ * Run @fn in a worker in the group; memory.current must have grown by
+ * @amount while it held its VM(s) and fallen by as much once it let go.
+ */
+static void expect_charged(struct __test_metadata *_metadata, const char *dir,
+			   void (*fn)(const char *dir, struct report *r),
+			   uint64_t amount, const char *what)
 {
-	const uint64_t least = NR_VMS * MINIVM_MAX_VCPUS * 2 * MINIVM_PAGE_SIZE;
 	struct report r;
 	int status;
 
-	status = run_worker(self->dir, kernel_memory_worker, &r);
+	status = run_worker(dir, fn, &r);
 	ASSERT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
 	ASSERT_EQ(0, r.status) TH_LOG("worker: %s", errno_name(r.status));
-	TH_LOG("memory.current: %llu before, %llu with %d vCPUs, %llu after",
-	       (unsigned long long)r.before, (unsigned long long)r.during,
-	       NR_VMS * MINIVM_MAX_VCPUS, (unsigned long long)r.after);
-	EXPECT_LE(r.before + least - CHARGE_SLACK, r.during);
-	EXPECT_LE(r.after + least - CHARGE_SLACK, r.during);
+	TH_LOG("memory.current: %llu before, %llu with %s, %llu after",
+	       (unsigned long long)r.before, (unsigned long long)r.during, what,
+	       (unsigned long long)r.after);
+	EXPECT_LE(r.before + amount - CHARGE_SLACK, r.during);
+	EXPECT_LE(r.after + amount - CHARGE_SLACK, r.during);
+}
+
+TEST_F(cg, kernel_memory_is_charged)
+{
+	expect_charged(_metadata, self->dir, kernel_memory_worker,
+		       NR_VMS * MINIVM_MAX_VCPUS * 2 * MINIVM_PAGE_SIZE,
+		       "256 vCPUs");
 }
 
 #define GUEST_BYTES	(16 * MIB)
+
+/* A VM whose guest writes GUEST_BYTES from VM64_HIGH_GPA on. */
+static struct minivm_vm *writer_vm(struct minivm_vcpu **vcpu)
+{
+	struct minivm_vm *vm = vm_create_64(vcpu, guest_main);
+
+	write_guest_global(vm, guest_from, VM64_HIGH_GPA);
+	write_guest_global(vm, guest_to, VM64_HIGH_GPA + GUEST_BYTES);
+	return vm;
+}
 
 static void guest_memory_worker(const char *dir, struct report *r)
 {
@@ -249,9 +271,7 @@ static void guest_memory_worker(const char *dir, struct report *r)
 	struct minivm_vm *vm;
 	struct ucall uc;
 
-	vm = vm_create_64(&vcpu, guest_main);
-	write_guest_global(vm, guest_from, VM64_HIGH_GPA);
-	write_guest_global(vm, guest_to, VM64_HIGH_GPA + GUEST_BYTES);
+	vm = writer_vm(&vcpu);
 	r->before = read_value(dir, "memory.current", NULL);
 	if (__vcpu_run(vcpu)) {
 		r->status = errno;
@@ -266,20 +286,11 @@ static void guest_memory_worker(const char *dir, struct report *r)
 	r->after = read_value(dir, "memory.current", NULL);
 }
 
+/* The slot's memory is unmapped with the VM: all of it uncharged. */
 TEST_F(cg, guest_memory_is_charged)
 {
-	struct report r;
-	int status;
-
-	status = run_worker(self->dir, guest_memory_worker, &r);
-	ASSERT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
-	ASSERT_EQ(0, r.status) TH_LOG("worker: %s", errno_name(r.status));
-	TH_LOG("memory.current: %llu before, %llu after the guest wrote %llu MiB, %llu after vm_free",
-	       (unsigned long long)r.before, (unsigned long long)r.during,
-	       GUEST_BYTES / MIB, (unsigned long long)r.after);
-	EXPECT_LE(r.before + GUEST_BYTES - CHARGE_SLACK, r.during);
-	/* the slot's memory is unmapped with the VM: all of it uncharged */
-	EXPECT_LE(r.after + GUEST_BYTES - CHARGE_SLACK, r.during);
+	expect_charged(_metadata, self->dir, guest_memory_worker, GUEST_BYTES,
+		       "16 MiB the guest wrote");
 }
 
 /*
@@ -294,9 +305,7 @@ static void limit_worker(const char *dir, struct report *r)
 	struct minivm_vm *vm;
 	struct ucall uc;
 
-	vm = vm_create_64(&vcpu, guest_main);
-	write_guest_global(vm, guest_from, VM64_HIGH_GPA);
-	write_guest_global(vm, guest_to, VM64_HIGH_GPA + GUEST_BYTES);
+	vm = writer_vm(&vcpu);
 	r->before = read_value(dir, "memory.current", NULL);
 	snprintf(path, sizeof(path), "%s/memory.max", dir);
 	snprintf(max, sizeof(max), "%llu",
@@ -341,9 +350,7 @@ TEST_F(cg, limit_stops_only_the_guest)
 	EXPECT_EQ(kills_before + kills_group, vmstat("oom_kill"));
 
 	/* minivm serves the next VM as ever, outside the group. */
-	vm = vm_create_64(&vcpu, guest_main);
-	write_guest_global(vm, guest_from, VM64_HIGH_GPA);
-	write_guest_global(vm, guest_to, VM64_HIGH_GPA + GUEST_BYTES);
+	vm = writer_vm(&vcpu);
 	ASSERT_RUN_UCALL(vcpu, &uc, UCALL_SYNC);
 	EXPECT_EQ(VM64_HIGH_GPA + GUEST_BYTES, uc.args[0]);
 	vm_free(vm);
