@@ -7,6 +7,7 @@
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/reboot.h>
 
 #include "minivm.h"
 
@@ -19,13 +20,17 @@ const struct minivm_backend_ops *minivm_backend;
  */
 static DEFINE_MUTEX(hardware_lock);
 static unsigned int hardware_users;	/* live VMs; protected by hardware_lock */
+/* The host is going down: no VM is created any more. Under hardware_lock. */
+static bool host_shutting_down;
 
 int minivm_hardware_get(void)
 {
 	int ret = 0;
 
 	mutex_lock(&hardware_lock);
-	if (!hardware_users)
+	if (host_shutting_down)
+		ret = -EBUSY;
+	else if (!hardware_users)
 		ret = minivm_backend->hardware_enable();
 	if (!ret)
 		hardware_users++;
@@ -40,6 +45,32 @@ void minivm_hardware_put(void)
 		minivm_backend->hardware_disable();
 	mutex_unlock(&hardware_lock);
 }
+
+/*
+ * Reboot, halt, power-off and kexec all run the reboot notifiers, in
+ * process context, before the devices and the other CPUs are stopped:
+ * the place to take every CPU out of VMX operation, which the kernel
+ * itself does only for an emergency restart or a crash (6.1), or through
+ * a callback only KVM registers (6.12). Processes may still be running
+ * VMs; their ioctls fail from now on.
+ */
+static int minivm_reboot_notify(struct notifier_block *nb,
+				unsigned long action, void *unused)
+{
+	mutex_lock(&hardware_lock);
+	host_shutting_down = true;
+	if (hardware_users) {
+		pr_info(MINIVM_PREFIX "host going down with %u VM%s: leaving VMX operation on every CPU\n",
+			hardware_users, hardware_users == 1 ? "" : "s");
+		minivm_backend->hardware_shutdown();
+	}
+	mutex_unlock(&hardware_lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block minivm_reboot_notifier = {
+	.notifier_call = minivm_reboot_notify,
+};
 
 long minivm_check_extension(unsigned long cap)
 {
@@ -127,14 +158,18 @@ static int __init minivm_init(void)
 		goto err_cpuid_exit;
 	minivm_debugfs_init();
 
+	/* Before /dev/minivm: no VM may exist without the notifier. */
+	register_reboot_notifier(&minivm_reboot_notifier);
+
 	ret = misc_register(&minivm_dev);
 	if (ret) {
 		pr_err(MINIVM_PREFIX "cannot register /dev/minivm: %d\n", ret);
-		goto err_stats_exit;
+		goto err_unregister_reboot;
 	}
 	return 0;
 
-err_stats_exit:
+err_unregister_reboot:
+	unregister_reboot_notifier(&minivm_reboot_notifier);
 	minivm_debugfs_exit();
 	minivm_stats_exit();
 err_cpuid_exit:
@@ -151,6 +186,7 @@ static void __exit minivm_exit(void)
 	 * CPUs are already out of VMX operation.
 	 */
 	misc_deregister(&minivm_dev);
+	unregister_reboot_notifier(&minivm_reboot_notifier);
 	minivm_debugfs_exit();
 	minivm_stats_exit();
 	minivm_cpuid_exit();

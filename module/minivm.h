@@ -214,7 +214,7 @@ struct minivm_vcpu {
 #define MINIVM_IN_GUEST		1
 
 /*
- * What a backend provides. Every callback except the two hardware ones is
+ * What a backend provides. Every callback except the hardware ones is
  * called with the vCPU's mutex held (for vcpu_*) or with the VM not yet
  * visible to userspace (vm_init) / no longer reachable (vm_destroy).
  */
@@ -229,6 +229,13 @@ struct minivm_backend_ops {
 	/* Enter/leave hardware virtualization on every online CPU. */
 	int (*hardware_enable)(void);
 	void (*hardware_disable)(void);
+	/*
+	 * The host reboots, halts, powers off or kexecs while VMs exist:
+	 * leave hardware virtualization on every CPU now and for good,
+	 * with vCPUs possibly loaded or in the guest. Their ioctls fail
+	 * afterwards (EIO); hardware_disable still follows the last VM.
+	 */
+	void (*hardware_shutdown)(void);
 
 	int (*vm_init)(struct minivm *vm);
 	void (*vm_destroy)(struct minivm *vm);

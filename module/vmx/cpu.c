@@ -24,6 +24,14 @@ static DEFINE_PER_CPU(void *, vmxon_region);
 static DEFINE_PER_CPU(bool, in_vmx_operation);
 
 /*
+ * Set for good when the host shuts down with VMs alive (reboot, halt,
+ * power-off, kexec: vmx_hardware_shutdown()). From then on no CPU enters
+ * VMX operation again, and a VMX instruction that faults because its CPU
+ * left is expected (vmx_insn_fault()).
+ */
+bool vmx_shut_down;
+
+/*
  * Controls minivm cannot work without, and the ones it would like. A
  * control the CPU cannot set makes the probe fail; see adjust_controls().
  */
@@ -340,4 +348,35 @@ void vmx_hardware_disable(void)
 bool vmx_this_cpu_ready(void)
 {
 	return this_cpu_read(in_vmx_operation);
+}
+
+/* Runs on every CPU with interrupts off, so no vCPU is in the guest. */
+static void vmx_shutdown_this_cpu(void *unused)
+{
+	if (!this_cpu_read(in_vmx_operation))
+		return;
+	vmx_clear_loaded_vmcss();
+	vmxoff_this_cpu(NULL);
+}
+
+/*
+ * The host is going down with VMs alive: every CPU leaves VMX operation
+ * now, for good. A CPU left in it would block INIT (the next kernel of a
+ * kexec could not start the other CPUs) and fault on the first write of
+ * CR4 without VMXE, which every kernel's early boot makes, and a VMCS
+ * still active could be written back over the next kernel's memory: so
+ * each VMCS active on a CPU is VMCLEARed there first. vCPU threads may be
+ * anywhere in an ioctl: the IPI takes those in the guest out of it (VM
+ * exit), the entry path checks, with interrupts off, that its CPU is
+ * still in VMX operation, and every other VMX instruction has a fixup
+ * (vmcs.h), so what they do afterwards fails with EIO. The VMXON regions
+ * stay until the last VM is gone (vmx_hardware_disable()).
+ */
+void vmx_hardware_shutdown(void)
+{
+	cpus_read_lock();
+	WRITE_ONCE(vmx_shut_down, true);
+	vmx_enabled = false;
+	on_each_cpu(vmx_shutdown_this_cpu, NULL, 1);
+	cpus_read_unlock();
 }

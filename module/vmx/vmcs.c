@@ -19,6 +19,20 @@
 
 /* The VMCS that is current (last VMPTRLD) on each CPU, or NULL. */
 static DEFINE_PER_CPU(void *, current_vmcs);
+/*
+ * Every VMCS active on each CPU (vmx_vcpu.loaded_link), for the host's
+ * shutdown to VMCLEAR them. Changed only on its own CPU with interrupts
+ * off, which the shutdown's IPI needs too.
+ */
+static DEFINE_PER_CPU(struct list_head, loaded_vmcss);
+
+void vmx_vmcs_init(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		INIT_LIST_HEAD(&per_cpu(loaded_vmcss, cpu));
+}
 
 void minivm_vmx_vmwrite_error(unsigned long field, unsigned long value)
 {
@@ -26,16 +40,41 @@ void minivm_vmx_vmwrite_error(unsigned long field, unsigned long value)
 			   field, value, vmcs_read32(VM_INSTRUCTION_ERROR));
 }
 
-/* Runs on the CPU where @info's VMCS is active. */
+/* A VMX instruction raised #UD: see vmcs.h. */
+void vmx_insn_fault(const char *insn)
+{
+	WARN_ONCE(!READ_ONCE(vmx_shut_down),
+		  MINIVM_PREFIX "%s outside VMX operation\n", insn);
+}
+
+/*
+ * Runs on the CPU where @info's VMCS is active, interrupts off. A CPU
+ * that has left VMX operation (the host's shutdown) cleared it already.
+ */
 static void vmclear_local(void *info)
 {
 	struct vmx_vcpu *vmx = info;
 	u64 phys = __pa(vmx->vmcs);
 
-	if (!vmcs_clear(phys))
+	if (vmx_this_cpu_ready() && !vmcs_clear(phys))
 		pr_err_ratelimited(MINIVM_PREFIX "vmclear failed\n");
+	list_del_init(&vmx->loaded_link);
 	if (this_cpu_read(current_vmcs) == vmx->vmcs)
 		this_cpu_write(current_vmcs, NULL);
+}
+
+/* The host's shutdown (cpu.c): this CPU's VMCSs to memory, interrupts off. */
+void vmx_clear_loaded_vmcss(void)
+{
+	struct vmx_vcpu *vmx, *tmp;
+
+	list_for_each_entry_safe(vmx, tmp, this_cpu_ptr(&loaded_vmcss),
+				 loaded_link) {
+		if (!vmcs_clear(__pa(vmx->vmcs)))
+			pr_err_ratelimited(MINIVM_PREFIX "vmclear failed\n");
+		list_del_init(&vmx->loaded_link);
+	}
+	this_cpu_write(current_vmcs, NULL);
 }
 
 /* Make the VMCS active on no CPU, so it can be freed or moved. */
@@ -82,6 +121,8 @@ static void write_per_cpu_host_state(void)
 bool vmx_vcpu_load_on(struct vmx_vcpu *vmx, int cpu)
 {
 	struct vmx_vm *vmx_vm = to_vmx_vm(vmx->vcpu->vm);
+	unsigned long flags;
+	bool moved = false;
 
 	if (!vmx_this_cpu_ready())
 		return false;
@@ -90,21 +131,35 @@ bool vmx_vcpu_load_on(struct vmx_vcpu *vmx, int cpu)
 		vmx_spec_vcpu_switch();
 	if (vmx->cpu != cpu) {
 		vmx_vcpu_clear(vmx);
+		moved = true;
+	}
+	/*
+	 * Interrupts off from the check to the list: the host's shutdown
+	 * (an IPI) must find every VMCS it has to clear on this CPU's list.
+	 */
+	local_irq_save(flags);
+	if (!vmx_this_cpu_ready()) {
+		local_irq_restore(flags);
+		return false;
+	}
+	if (moved || this_cpu_read(current_vmcs) != vmx->vmcs) {
 		if (!vmcs_load(__pa(vmx->vmcs))) {
+			local_irq_restore(flags);
 			pr_err_ratelimited(MINIVM_PREFIX "vmptrld failed\n");
 			return false;
 		}
 		this_cpu_write(current_vmcs, vmx->vmcs);
+	}
+	if (moved) {
+		list_add(&vmx->loaded_link, this_cpu_ptr(&loaded_vmcss));
 		vmx->cpu = cpu;
+	}
+	local_irq_restore(flags);
+
+	if (moved) {
 		write_per_cpu_host_state();
 		/* Drop what this CPU may remember of an older EPT state. */
 		vmx_invept_local(vmx_vm->eptp);
-	} else if (this_cpu_read(current_vmcs) != vmx->vmcs) {
-		if (!vmcs_load(__pa(vmx->vmcs))) {
-			pr_err_ratelimited(MINIVM_PREFIX "vmptrld failed\n");
-			return false;
-		}
-		this_cpu_write(current_vmcs, vmx->vmcs);
 	}
 	return true;
 }

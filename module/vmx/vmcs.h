@@ -11,8 +11,11 @@
 #define MINIVM_VMX_VMCS_H
 
 #include <linux/build_bug.h>
+#include <linux/errno.h>
 #include <linux/printk.h>
 #include <linux/types.h>
+#include <asm/asm.h>
+#include <asm/extable_fixup_types.h>
 #include <asm/vmx.h>
 
 #define VMCS_FIELD_WIDTH(field)	(((field) >> 13) & 3)
@@ -31,12 +34,31 @@ static __always_inline void vmcs_check_width(unsigned long field,
 }
 
 void minivm_vmx_vmwrite_error(unsigned long field, unsigned long value);
+void vmx_insn_fault(const char *insn);
 
+/*
+ * Every VMX instruction here carries an exception-table entry: outside
+ * VMX operation it raises #UD, and the CPU can leave VMX operation under
+ * a vCPU ioctl that runs with interrupts on, when the host shuts down
+ * (cpu.c, vmx_hardware_shutdown). The fixup sets err to -EFAULT and skips
+ * the rest; vmx_insn_fault() stays quiet in that case and WARNs in any
+ * other, which would be a minivm bug. A read that faulted returns 0.
+ */
 static __always_inline unsigned long __vmcs_read(unsigned long field)
 {
 	unsigned long value;
+	int err;
 
-	asm volatile("vmread %1, %0" : "=rm"(value) : "r"(field) : "cc");
+	asm volatile("1: vmread %[field], %[value]\n\t"
+		     "xor %[err], %[err]\n"
+		     "2:\n\t"
+		     _ASM_EXTABLE_TYPE_REG(1b, 2b, EX_TYPE_EFAULT_REG, %[err])
+		     : [value] "=r"(value), [err] "=r"(err)
+		     : [field] "r"(field) : "cc");
+	if (unlikely(err)) {
+		vmx_insn_fault("vmread");
+		return 0;
+	}
 	return value;
 }
 
@@ -44,11 +66,18 @@ static __always_inline void __vmcs_write(unsigned long field,
 					 unsigned long value)
 {
 	bool failed;
+	int err;
 
-	asm volatile("vmwrite %2, %1\n\t"
-		     "setna %0"
-		     : "=qm"(failed) : "r"(field), "rm"(value) : "cc");
-	if (unlikely(failed))
+	asm volatile("1: vmwrite %[value], %[field]\n\t"
+		     "setna %[failed]\n\t"
+		     "xor %[err], %[err]\n"
+		     "2:\n\t"
+		     _ASM_EXTABLE_TYPE_REG(1b, 2b, EX_TYPE_EFAULT_REG, %[err])
+		     : [failed] "=qm"(failed), [err] "=r"(err)
+		     : [field] "r"(field), [value] "rm"(value) : "cc");
+	if (unlikely(err))
+		vmx_insn_fault("vmwrite");
+	else if (unlikely(failed))
 		minivm_vmx_vmwrite_error(field, value);
 }
 
@@ -101,23 +130,35 @@ static __always_inline void vmcs_writel(unsigned long field,
 	__vmcs_write(field, value);
 }
 
-/* VMCLEAR/VMPTRLD: return false on VMfail (a bug, logged by the caller). */
+/*
+ * VMCLEAR and VMPTRLD of the VMCS at @phys: false on VMfail (a bug, logged
+ * by the caller) and on a fault (see above).
+ */
+#define vmcs_phys_insn(insn, phys)					\
+({									\
+	bool __failed;							\
+	int __err;							\
+									\
+	asm volatile("1: " insn " %[pa]\n\t"				\
+		     "setna %[failed]\n\t"				\
+		     "xor %[err], %[err]\n"				\
+		     "2:\n\t"						\
+		     _ASM_EXTABLE_TYPE_REG(1b, 2b, EX_TYPE_EFAULT_REG, %[err]) \
+		     : [failed] "=qm"(__failed), [err] "=r"(__err)	\
+		     : [pa] "m"(phys) : "cc", "memory");		\
+	if (unlikely(__err))						\
+		vmx_insn_fault(insn);					\
+	!__err && !__failed;						\
+})
+
 static inline bool vmcs_clear(u64 phys)
 {
-	bool failed;
-
-	asm volatile("vmclear %1\n\tsetna %0"
-		     : "=qm"(failed) : "m"(phys) : "cc", "memory");
-	return !failed;
+	return vmcs_phys_insn("vmclear", phys);
 }
 
 static inline bool vmcs_load(u64 phys)
 {
-	bool failed;
-
-	asm volatile("vmptrld %1\n\tsetna %0"
-		     : "=qm"(failed) : "m"(phys) : "cc", "memory");
-	return !failed;
+	return vmcs_phys_insn("vmptrld", phys);
 }
 
 /* Invalidate EPT-derived translations; descriptor per SDM Vol. 3, 30.3. */
@@ -126,9 +167,16 @@ static inline void invept(unsigned long type, u64 eptp)
 	struct {
 		u64 eptp, reserved;
 	} desc = { eptp, 0 };
+	int err;
 
-	asm volatile("invept %0, %1"
-		     : : "m"(desc), "r"(type) : "cc", "memory");
+	asm volatile("1: invept %[desc], %[type]\n\t"
+		     "xor %[err], %[err]\n"
+		     "2:\n\t"
+		     _ASM_EXTABLE_TYPE_REG(1b, 2b, EX_TYPE_EFAULT_REG, %[err])
+		     : [err] "=r"(err)
+		     : [desc] "m"(desc), [type] "r"(type) : "cc", "memory");
+	if (unlikely(err))
+		vmx_insn_fault("invept");
 }
 
 #endif /* MINIVM_VMX_VMCS_H */

@@ -74,6 +74,7 @@ static int vmx_vcpu_create(struct minivm_vcpu *vcpu)
 		return -ENOMEM;
 	vmx->vcpu = vcpu;
 	vmx->cpu = -1;
+	INIT_LIST_HEAD(&vmx->loaded_link);
 
 	vmx->vmcs = vmx_alloc_vmcs();
 	if (!vmx->vmcs)
@@ -263,13 +264,18 @@ static int vmx_vcpu_run_once(struct minivm_vcpu *vcpu)
 	minivm_lapic_sync(vcpu);
 	preempt_disable();
 	cpu = smp_processor_id();
-	if (vmx->cpu != cpu) {
-		/* This CPU is not in VMX operation (hotplugged): give up. */
+	local_irq_disable();
+	/*
+	 * The VMCS could not follow the thread here, or this CPU has left
+	 * VMX operation (the host's shutdown, cpu.c; with interrupts off it
+	 * cannot happen before the entry below): give up.
+	 */
+	if (unlikely(vmx->cpu != cpu || !vmx_this_cpu_ready())) {
+		local_irq_enable();
 		preempt_enable();
 		return -EIO;
 	}
 
-	local_irq_disable();
 	/*
 	 * From here a kick (../lapic.c) sends this CPU an IPI, which exits
 	 * the guest at once; what was posted before, has_work() sees. Only
@@ -342,6 +348,9 @@ static int vmx_vcpu_run_once(struct minivm_vcpu *vcpu)
 		rip = vmcs_readl(GUEST_RIP);
 	ret = vmx_handle_exit(vmx, (u16)exit_reason);
 	trace_minivm_exit(vcpu, (u16)exit_reason, rip, ret);
+	/* The host shut down under the handler: its VMREADs saw zeros. */
+	if (unlikely(READ_ONCE(vmx_shut_down)))
+		return -EIO;
 	return ret;
 }
 
@@ -362,6 +371,7 @@ static const struct minivm_backend_ops vmx_ops = {
 	.exit			= vmx_exit,
 	.hardware_enable	= vmx_hardware_enable,
 	.hardware_disable	= vmx_hardware_disable,
+	.hardware_shutdown	= vmx_hardware_shutdown,
 	.vm_init		= vmx_vm_init,
 	.vm_destroy		= vmx_ept_destroy,
 	.zap_gfn_range		= vmx_ept_zap,
@@ -403,6 +413,7 @@ const struct minivm_backend_ops *minivm_vmx_probe(void)
 	if (vmx_msr_init())
 		return NULL;
 	vmx_spec_init();
+	vmx_vmcs_init();
 	if (vmx_cpuhp_init()) {
 		pr_err(MINIVM_PREFIX "cannot register for CPU hotplug\n");
 		vmx_msr_exit();

@@ -101,6 +101,11 @@ struct vmx_vcpu {
 	void *vmcs;
 	int cpu;
 	bool launched;		/* VMRESUME, not VMLAUNCH, for the next entry */
+	/*
+	 * On @cpu's list of active VMCSs (vmcs.c) while @cpu >= 0; off it
+	 * once the host's shutdown has cleared them all (cpu.c).
+	 */
+	struct list_head loaded_link;
 
 	unsigned long regs[VCPU_NR_GPRS];	/* guest GPRs, see enum vmx_gpr */
 	u32 proc_ctls;		/* CPU_BASED_VM_EXEC_CONTROL as in the VMCS */
@@ -181,7 +186,9 @@ int vmx_cpuhp_init(void);
 void vmx_cpuhp_exit(void);
 int vmx_hardware_enable(void);
 void vmx_hardware_disable(void);
+void vmx_hardware_shutdown(void);
 bool vmx_this_cpu_ready(void);
+extern bool vmx_shut_down;
 void *vmx_alloc_vmcs(void);
 void vmx_free_vmcs(void *vmcs);
 
@@ -190,6 +197,8 @@ void vmx_vmcs_setup(struct vmx_vcpu *vmx);
 void vmx_vmcs_reset_guest(struct vmx_vcpu *vmx);
 bool vmx_vcpu_load_on(struct vmx_vcpu *vmx, int cpu);
 void vmx_vcpu_clear(struct vmx_vcpu *vmx);
+void vmx_vmcs_init(void);
+void vmx_clear_loaded_vmcss(void);
 void vmx_update_host_state(struct vmx_vcpu *vmx);
 
 /* ept.c: second-level page tables over memory slots */

@@ -12,6 +12,8 @@
 #   /minivm/               the payload (DESTDIR of the install targets)
 #   /minivm/minivm.ko      the module (KO; may be "" while developing)
 #   /minivm/linux/         LINUX, the nested guest's files (tier linux)
+#   /minivm/kexec/         with RIG_KEXEC_KERNEL: that bzImage and a smaller
+#                          initramfs for the vmx tier's kexec (guest-kexec.sh)
 #   /usr/bin/trace-cmd, /usr/bin/perf and their shared libraries, when
 #                          RIG_TRACE_TOOLS=1 (run-tier.sh, for the vmx tier
 #                          on the minimal kernel, whose trace_tools.sh runs
@@ -118,6 +120,23 @@ if [ -n "$ko" ]; then
 fi
 if [ -n "$linux" ]; then
 	cp -a "$linux" "$stage/minivm/linux"
+fi
+
+# The vmx tier's last test kexecs into RIG_KEXEC_KERNEL (guest-kexec.sh)
+# with an initramfs of its own: what init, guest-kexec.sh stage2 and
+# minivm-run need, without the tests and tools (a smaller image for the
+# purgatory to hash and the new kernel to unpack).
+if [ -n "${RIG_KEXEC_KERNEL:-}" ]; then
+	mkdir -p "$(dirname "$out")"
+	(cd "$stage" &&
+		{ find . -maxdepth 1 -print0
+		  find ./init ./bin ./dev ./rig ./lib/modules ./minivm/minivm.ko \
+			./minivm/bin ./minivm/guests -print0; } |
+		LC_ALL=C sort -zu |
+		cpio --null -o -H newc --owner=0:0 --quiet) |
+		lz4 -l -9 -q -f - "$out.kexec-initrd"
+	install -D -m 644 "$RIG_KEXEC_KERNEL" "$stage/minivm/kexec/bzImage"
+	mv "$out.kexec-initrd" "$stage/minivm/kexec/initrd.img"
 fi
 
 mkdir -p "$(dirname "$out")"

@@ -100,6 +100,27 @@ vmx)
 	if [ "$kind" = debug ] && [ "${MINIVM_RIG_KMEMLEAK:-1}" = 1 ]; then
 		echo 99-rig-kmemleak >>"$expected"
 	fi
+	# Last, a kexec into this same kernel with VMs alive (guest-kexec.sh):
+	# by default on the minimal kernel only (about 50 s); on the stock
+	# kernels with MINIVM_RIG_KEXEC=1 (about 4 minutes: kexec_file_load
+	# hashes 60 MB, and the kernel decompresses and boots once more);
+	# never on the debug kernel, whose boot alone takes minutes.
+	kexec_default=0
+	[ "$kind" = minimal ] && kexec_default=1
+	if [ "$kind" != debug ] &&
+	   [ "${MINIVM_RIG_KEXEC:-$kexec_default}" = 1 ]; then
+		name=98-rig-kexec want=1
+		if [ -n "$only" ]; then
+			want=
+			for p in $only; do
+				case $name in "$p"*) want=1 ;; esac
+			done
+		fi
+		if [ -n "$want" ]; then
+			echo "$name" >>"$expected"
+			export RIG_KEXEC_KERNEL=$KERNEL_IMAGE
+		fi
+	fi
 	;;
 novmx) echo 00-rig-novmx >"$expected" ;;
 linux) echo linux-boot >"$expected" ;;
