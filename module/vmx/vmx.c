@@ -21,6 +21,25 @@
 #define CREATE_TRACE_POINTS
 #include "trace.h"
 
+/* The host's IDT, the same on every CPU: see put_lazy_host_state(). */
+static struct desc_ptr host_idt;
+
+/*
+ * Host state put back on the way out of the guest's CPU, not per exit:
+ * when the thread leaves the CPU or RUN returns. The lazily switched
+ * MSRs (msr.c), and the IDT limit, which every VM exit sets to 0xffff
+ * (SDM Vol. 3, 28.5.2): the kernel never delivers a vector past 255, so
+ * the limit matters only to what the CPU runs next (SIDT in a user
+ * process shows it). Both are due exactly while the guest's MSRs are
+ * loaded, since every entry loads them first.
+ */
+static void put_lazy_host_state(struct vmx_vcpu *vmx)
+{
+	if (vmx->guest_msrs_loaded)
+		load_idt(&host_idt);
+	vmx_put_guest_msrs(vmx);
+}
+
 /*
  * Preempt notifiers keep the VMCS on the CPU the vCPU thread runs on:
  * whenever the scheduler puts the thread on a CPU inside a vCPU ioctl,
@@ -32,12 +51,12 @@ static void vmx_sched_in(struct preempt_notifier *pn, int cpu)
 			 cpu);
 }
 
-/* Another task gets this CPU: it must find the host's MSRs (msr.c). */
+/* Another task gets this CPU: it must find the host's state as it was. */
 static void vmx_sched_out(struct preempt_notifier *pn,
 			  struct task_struct *next)
 {
-	vmx_put_guest_msrs(container_of(pn, struct vmx_vcpu,
-					preempt_notifier));
+	put_lazy_host_state(container_of(pn, struct vmx_vcpu,
+					 preempt_notifier));
 }
 
 static struct preempt_ops vmx_preempt_ops = {
@@ -139,7 +158,7 @@ static void vmx_vcpu_run_end(struct minivm_vcpu *vcpu)
 
 	vmx_report_interrupt_state(vmx);
 	preempt_disable();
-	vmx_put_guest_msrs(vmx);
+	put_lazy_host_state(vmx);
 	preempt_enable();
 	fpu_swap_kvm_fpstate(&vmx->guest_fpu, false);
 }
@@ -414,6 +433,7 @@ const struct minivm_backend_ops *minivm_vmx_probe(void)
 		return NULL;
 	vmx_spec_init();
 	vmx_vmcs_init();
+	store_idt(&host_idt);
 	if (vmx_cpuhp_init()) {
 		pr_err(MINIVM_PREFIX "cannot register for CPU hotplug\n");
 		vmx_msr_exit();
