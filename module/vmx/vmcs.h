@@ -40,45 +40,38 @@ void vmx_insn_fault(const char *insn);
  * Every VMX instruction here carries an exception-table entry: outside
  * VMX operation it raises #UD, and the CPU can leave VMX operation under
  * a vCPU ioctl that runs with interrupts on, when the host shuts down
- * (cpu.c, vmx_hardware_shutdown). The fixup sets err to -EFAULT and skips
- * the rest; vmx_insn_fault() stays quiet in that case and WARNs in any
- * other, which would be a minivm bug. A read that faulted returns 0.
+ * (cpu.c, vmx_hardware_shutdown). vmx_insn_fault() stays quiet in that
+ * case and WARNs in any other, which would be a minivm bug. The two
+ * accessors of the exit path add nothing to the path that does not
+ * fault: a VMREAD that faults reads 0 (the fixup zeroes its register, and
+ * reports nothing: whatever runs outside VMX operation by mistake also
+ * writes or loads a VMCS, which reports), and VMWRITE's fixup is a jump.
  */
 static __always_inline unsigned long __vmcs_read(unsigned long field)
 {
 	unsigned long value;
-	int err;
 
-	asm volatile("1: vmread %[field], %[value]\n\t"
-		     "xor %[err], %[err]\n"
+	asm volatile("1: vmread %[field], %[value]\n"
 		     "2:\n\t"
-		     _ASM_EXTABLE_TYPE_REG(1b, 2b, EX_TYPE_EFAULT_REG, %[err])
-		     : [value] "=r"(value), [err] "=r"(err)
-		     : [field] "r"(field) : "cc");
-	if (unlikely(err)) {
-		vmx_insn_fault("vmread");
-		return 0;
-	}
+		     _ASM_EXTABLE_TYPE_REG(1b, 2b, EX_TYPE_ZERO_REG, %[value])
+		     : [value] "=r"(value) : [field] "r"(field) : "cc");
 	return value;
 }
 
 static __always_inline void __vmcs_write(unsigned long field,
 					 unsigned long value)
 {
-	bool failed;
-	int err;
-
-	asm volatile("1: vmwrite %[value], %[field]\n\t"
-		     "setna %[failed]\n\t"
-		     "xor %[err], %[err]\n"
-		     "2:\n\t"
-		     _ASM_EXTABLE_TYPE_REG(1b, 2b, EX_TYPE_EFAULT_REG, %[err])
-		     : [failed] "=qm"(failed), [err] "=r"(err)
-		     : [field] "r"(field), [value] "rm"(value) : "cc");
-	if (unlikely(err))
-		vmx_insn_fault("vmwrite");
-	else if (unlikely(failed))
-		minivm_vmx_vmwrite_error(field, value);
+	asm goto("1: vmwrite %[value], %[field]\n\t"
+		 "jna %l[vmfail]\n\t"
+		 _ASM_EXTABLE(1b, %l[fault])
+		 : : [field] "r"(field), [value] "rm"(value)
+		 : "cc" : vmfail, fault);
+	return;
+vmfail:
+	minivm_vmx_vmwrite_error(field, value);
+	return;
+fault:
+	vmx_insn_fault("vmwrite");
 }
 
 static __always_inline u16 vmcs_read16(unsigned long field)
@@ -132,7 +125,7 @@ static __always_inline void vmcs_writel(unsigned long field,
 
 /*
  * VMCLEAR and VMPTRLD of the VMCS at @phys: false on VMfail (a bug, logged
- * by the caller) and on a fault (see above).
+ * by the caller) and on a fault (see above). Neither is on the exit path.
  */
 #define vmcs_phys_insn(insn, phys)					\
 ({									\
