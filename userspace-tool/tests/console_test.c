@@ -126,6 +126,13 @@ static void raw_then(enum how how, int sig)
 		struct termios t;
 		char ok;
 
+		/*
+		 * The default action, as a shell gives it; one inherited as
+		 * ignored (nohup's SIGHUP) stays ignored, and raise() would
+		 * return.
+		 */
+		if (how == BY_SIGNAL)
+			signal(sig, SIG_DFL);
 		ok = console_raw_begin(slave) && !tcgetattr(slave, &t) &&
 		     !(t.c_lflag & (ICANON | ECHO | ISIG | IEXTEN)) &&
 		     !(t.c_iflag & (ICRNL | IXON)) && (t.c_oflag & OPOST) &&
