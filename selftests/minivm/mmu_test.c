@@ -150,44 +150,6 @@ static void add_slot(struct __test_metadata *_metadata,
 	ASSERT_OK(__vm_set_memory_region(vm, slot, 0, gpa, size, hva));
 }
 
-/* Statistic @name of VM statistics file @fd (Documentation/api.rst 6.12). */
-static uint64_t fd_stat(int fd, const char *name)
-{
-	struct minivm_stats_header hdr;
-	char buf[sizeof(struct minivm_stats_desc) + 256];
-	struct minivm_stats_desc *d = (void *)buf;
-	uint64_t val;
-	size_t dsize;
-	uint32_t i;
-
-	MINIVM_CHECK(pread(fd, &hdr, sizeof(hdr), 0) == sizeof(hdr), "header");
-	dsize = sizeof(*d) + hdr.name_size;
-	MINIVM_CHECK(dsize <= sizeof(buf), "name size %u", hdr.name_size);
-	for (i = 0; i < hdr.num_desc; i++) {
-		MINIVM_CHECK(pread(fd, buf, dsize, hdr.desc_offset + i * dsize) ==
-			     (ssize_t)dsize, "descriptor %u", i);
-		if (strncmp(d->name, name, hdr.name_size))
-			continue;
-		MINIVM_CHECK(pread(fd, &val, sizeof(val),
-				   hdr.data_offset + d->offset) == sizeof(val),
-			     "value of %s", name);
-		return val;
-	}
-	MINIVM_FAIL("no VM statistic %s", name);
-}
-
-/* The VM's statistic @name now. */
-static uint64_t vm_stat(struct minivm_vm *vm, const char *name)
-{
-	int fd = ioctl(vm->fd, MINIVM_GET_STATS_FD, 0);
-	uint64_t val;
-
-	MINIVM_CHECK(fd >= 0, "MINIVM_GET_STATS_FD");
-	val = fd_stat(fd, name);
-	close(fd);
-	return val;
-}
-
 /*
  * A new anonymous page mapped over data page 0 between two RUNs: the
  * guest reads and writes the new page, through both slots that alias it,
@@ -593,16 +555,16 @@ TEST(owner_exits_before_vm)
 			/* the grandchild: wait for the owner's end */
 			if (read(go[0], &c, 1) != 1)
 				_exit(6);
-			rep.mapped = fd_stat(fd, "pages_mapped");
-			rep.peak = fd_stat(fd, "pages_mapped_peak");
-			rep.memslots = fd_stat(fd, "memslots");
+			rep.mapped = stats_fd_get(fd, "pages_mapped");
+			rep.peak = stats_fd_get(fd, "pages_mapped_peak");
+			rep.memslots = stats_fd_get(fd, "memslots");
 			if (write(res[1], &rep, sizeof(rep)) != sizeof(rep))
 				_exit(7);
 			_exit(0);
 		}
 		if (touch_data_pages(vm, vcpu))
 			_exit(8);
-		rep.mapped_at_exit = fd_stat(fd, "pages_mapped");
+		rep.mapped_at_exit = stats_fd_get(fd, "pages_mapped");
 		if (write(res[1], &rep, sizeof(rep)) != sizeof(rep))
 			_exit(9);
 		_exit(0);	/* everything still open */

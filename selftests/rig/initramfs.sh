@@ -6,7 +6,7 @@
 #   /init, /rig/           this directory's init, guest scripts and
 #                          insmod-once
 #   /bin/busybox           Debian's busybox-static
-#   /lib/modules/rig/      kvm_intel and its dependencies (and msr), from MODROOT
+#   /lib/modules/rig/      kvm_intel and its dependencies (and msr, brd), from MODROOT
 #                          (a /lib/modules/<release> tree), decompressed and
 #                          numbered in load order
 #   /minivm/               the payload (DESTDIR of the install targets)
@@ -83,6 +83,22 @@ if [ -n "$msr" ]; then
 	*.ko.zst) zstd -qdc "$msr" >"$stage/lib/modules/rig/$n-msr.ko" ;;
 	*)        cp "$msr" "$stage/lib/modules/rig/$n-msr.ko" ;;
 	esac
+fi
+
+# The RAM disk driver where the kernel has it as a module (the minimal
+# kernel has it built in): one 4 MiB disk, /dev/ram0, that page_move_test
+# swaps to (init names it in MINIVM_TEST_SWAP_DEV).
+brd=$(find "$modroot/kernel/drivers/block" -name 'brd.ko*' 2>/dev/null |
+	head -n1) || true
+if [ -n "$brd" ]; then
+	n=$((n + 1))
+	dst=$stage/lib/modules/rig/$n-brd.ko
+	case $brd in
+	*.ko.xz)  xz -dc "$brd" >"$dst" ;;
+	*.ko.zst) zstd -qdc "$brd" >"$dst" ;;
+	*)        cp "$brd" "$dst" ;;
+	esac
+	echo "rd_nr=1 rd_size=4096" >"${dst%.ko}.args"
 fi
 
 # A dynamically linked program of this host, with the libraries ldd

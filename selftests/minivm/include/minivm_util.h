@@ -201,6 +201,13 @@ char *vcpu_describe_exit(struct minivm_vcpu *vcpu, char *buf, size_t len);
 int count_open_fds(void);
 
 /*
+ * Statistic @name of a statistics fd (MINIVM_GET_STATS_FD, api.rst 6.12),
+ * and of a VM now; both abort when there is no such statistic.
+ */
+uint64_t stats_fd_get(int fd, const char *name);
+uint64_t vm_stat(struct minivm_vm *vm, const char *name);
+
+/*
  * ---- Assertions for TEST()/TEST_F() bodies (need kselftest_harness.h) ----
  */
 

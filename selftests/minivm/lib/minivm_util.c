@@ -467,3 +467,39 @@ int count_open_fds(void)
 	closedir(d);
 	return n - 1;	/* the directory's own fd */
 }
+
+uint64_t stats_fd_get(int fd, const char *name)
+{
+	struct minivm_stats_header hdr;
+	char buf[sizeof(struct minivm_stats_desc) + 256];
+	struct minivm_stats_desc *d = (void *)buf;
+	uint64_t val;
+	size_t dsize;
+	uint32_t i;
+
+	MINIVM_CHECK(pread(fd, &hdr, sizeof(hdr), 0) == sizeof(hdr), "header");
+	dsize = sizeof(*d) + hdr.name_size;
+	MINIVM_CHECK(dsize <= sizeof(buf), "name size %u", hdr.name_size);
+	for (i = 0; i < hdr.num_desc; i++) {
+		MINIVM_CHECK(pread(fd, buf, dsize, hdr.desc_offset + i * dsize) ==
+			     (ssize_t)dsize, "descriptor %u", i);
+		if (strncmp(d->name, name, hdr.name_size))
+			continue;
+		MINIVM_CHECK(pread(fd, &val, sizeof(val),
+				   hdr.data_offset + d->offset) == sizeof(val),
+			     "value of %s", name);
+		return val;
+	}
+	MINIVM_FAIL("no statistic %s", name);
+}
+
+uint64_t vm_stat(struct minivm_vm *vm, const char *name)
+{
+	int fd = ioctl(vm->fd, MINIVM_GET_STATS_FD, 0);
+	uint64_t val;
+
+	MINIVM_CHECK(fd >= 0, "MINIVM_GET_STATS_FD");
+	val = stats_fd_get(fd, name);
+	close(fd);
+	return val;
+}
