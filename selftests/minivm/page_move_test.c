@@ -126,7 +126,8 @@ static void add_data_slot(struct __test_metadata *_metadata,
 					    len, self->mem));
 }
 
-#define WORD(i, w)	(((volatile uint64_t *)(self->mem + (i) * PAGE))[w])
+#define PAGE_ADDR(i)	(self->mem + (i) * PAGE)
+#define WORD(i, w)	(((volatile uint64_t *)PAGE_ADDR(i))[w])
 
 /* The guest's pass over page @i, storing @val: what it read. */
 static uint64_t guest_touch(struct __test_metadata *_metadata,
@@ -181,8 +182,6 @@ static uint64_t pfn_of(struct __test_metadata *_metadata,
 	EXPECT_NE(0, e & PM_PFN_MASK) TH_LOG("pagemap shows no PFN");
 	return e & PM_PFN_MASK;
 }
-
-#define PAGE_ADDR(i)	(self->mem + (i) * PAGE)
 
 /* ---- migration ---- */
 
