@@ -29,7 +29,12 @@ stage1)
 	# size included (some 60 MB for Debian's kernel), in one loop with no
 	# point to reschedule: over a minute in Bochs, which the soft-lockup
 	# detector (20 s) would report. 60 is its largest threshold (120 s).
+	# The minimal kernel's hash takes about 20 s there, as long as RCU
+	# waits (21 s) before it reports a CPU stalled: a CI run on record saw
+	# that report. The stall check's timeout goes to 120 s as well.
 	echo 60 >/proc/sys/kernel/watchdog_thresh 2>/dev/null
+	echo 120 >/sys/module/rcupdate/parameters/rcu_cpu_stall_timeout 2>/dev/null ||
+		echo "# cannot raise RCU's CPU stall timeout"
 	# This kernel's command line for the next, minus what isolinux adds.
 	cmdline=$(tr ' ' '\n' </proc/cmdline | grep -v '^BOOT_IMAGE=' |
 		grep -v '^initrd=' | grep -v '^minivm\.only=' | tr '\n' ' ')
