@@ -20,9 +20,15 @@
  *   outside the group is killed, and minivm works on for the test's own
  *   VM. The kernel's OOM report (with its call trace) is expected there:
  *   the rig's log check accepts one only when cgroup_test invoked it.
+ * - oom_reaper_unmaps_guest_memory: the OOM reaper, not exit_mmap(),
+ *   takes a killed VMM's guest pages, through the MMU notifier's
+ *   non-blockable path (see the test).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/userfaultfd.h>
+#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +37,8 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -354,6 +362,176 @@ TEST_F(cg, limit_stops_only_the_guest)
 	ASSERT_RUN_UCALL(vcpu, &uc, UCALL_SYNC);
 	EXPECT_EQ(VM64_HIGH_GPA + GUEST_BYTES, uc.args[0]);
 	vm_free(vm);
+}
+
+/*
+ * The OOM reaper unmaps a killed process's anonymous memory while its mm
+ * is still alive, and asks MMU notifiers to let go without sleeping
+ * (mmu_notifier_range_blockable() false); a notifier that cannot would
+ * make it give up ("unable to reap"). Normally the killed VMM's own exit
+ * (exit_mmap(), which may sleep) gets there first. Here a thread of the
+ * test reads a page of the worker's with process_vm_readv(), and the
+ * read waits on a userfaultfd the worker registered on that page: it
+ * holds the worker's mm (mm_users), so exit_mmap() cannot run until the
+ * test lets the read go. The worker then runs over its group's limit and
+ * is OOM-killed; its VM lives on through a statistics fd the test took
+ * (pidfd_getfd()), and its pages_mapped must fall to zero while the read
+ * still waits: the reaper's non-blockable invalidation reached minivm's
+ * EPT.
+ */
+struct reaper_info {
+	int status;
+	int stats_fd, uffd;
+	uint64_t bait;
+	uint64_t mapped;
+};
+
+static void reaper_worker(const char *dir, int report_fd, int go_fd)
+{
+	struct reaper_info info = { .status = 0 };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	struct uffdio_api api = { .api = UFFD_API };
+	struct minivm_vcpu *vcpu;
+	struct minivm_vm *vm;
+	char path[128], max[32], go;
+	struct ucall uc;
+	uint8_t *hog;
+	size_t i;
+	void *bait;
+
+	vm = writer_vm(&vcpu);
+	if (__vcpu_run(vcpu) || get_ucall(vcpu, &uc) != UCALL_SYNC) {
+		info.status = errno ? errno : EPROTO;
+		goto report;
+	}
+	info.stats_fd = ioctl(vm->fd, MINIVM_GET_STATS_FD, 0);
+	info.uffd = syscall(__NR_userfaultfd, O_CLOEXEC);
+	bait = mmap(NULL, MINIVM_PAGE_SIZE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	reg.range.start = (uintptr_t)bait;
+	reg.range.len = MINIVM_PAGE_SIZE;
+	if (info.stats_fd < 0 || info.uffd < 0 || bait == MAP_FAILED ||
+	    ioctl(info.uffd, UFFDIO_API, &api) ||
+	    ioctl(info.uffd, UFFDIO_REGISTER, &reg)) {
+		info.status = errno;
+		goto report;
+	}
+	info.bait = (uintptr_t)bait;
+	info.mapped = stats_fd_get(info.stats_fd, "pages_mapped");
+report:
+	if (write(report_fd, &info, sizeof(info)) != sizeof(info) ||
+	    info.status)
+		_exit(2);
+	if (read(go_fd, &go, 1) != 1)
+		_exit(2);
+	/* 4 MiB of room, then 64 MiB of the worker's own: the OOM killer. */
+	snprintf(path, sizeof(path), "%s/memory.max", dir);
+	snprintf(max, sizeof(max), "%llu", (unsigned long long)
+		 (read_value(dir, "memory.current", NULL) + 4 * MIB));
+	if (!write_file(path, max))
+		_exit(2);
+	hog = minivm_alloc(64 * MIB);
+	for (i = 0; i < 64 * MIB; i += MINIVM_PAGE_SIZE)
+		hog[i] = 1;
+	_exit(3);	/* not killed */
+}
+
+struct remote_read {
+	pid_t pid;
+	uint64_t addr;
+	ssize_t ret;
+	volatile bool done;
+};
+
+static void *remote_read_thread(void *arg)
+{
+	struct remote_read *rr = arg;
+	char buf[64];
+	struct iovec local = { buf, sizeof(buf) };
+	struct iovec remote = { (void *)(uintptr_t)rr->addr, sizeof(buf) };
+
+	rr->ret = process_vm_readv(rr->pid, &local, 1, &remote, 1, 0);
+	rr->done = true;
+	return NULL;
+}
+
+TEST_F(cg, oom_reaper_unmaps_guest_memory)
+{
+	struct remote_read rr = { 0 };
+	struct reaper_info info;
+	uint64_t mapped = ~0ULL;
+	int report[2], go[2], status, pidfd, stats_fd, uffd, i;
+	struct pollfd pfd;
+	pthread_t thread;
+	char path[128];
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(report));
+	ASSERT_EQ(0, pipe(go));
+	fflush(stdout);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		close(report[0]);
+		close(go[1]);
+		snprintf(path, sizeof(path), "%s/cgroup.procs", self->dir);
+		if (!write_file(path, "0"))
+			_exit(2);
+		reaper_worker(self->dir, report[1], go[0]);
+	}
+	close(report[1]);
+	close(go[0]);
+	info.status = -1;
+	if (read(report[0], &info, sizeof(info)) != sizeof(info))
+		info.status = -1;
+	if (info.status) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		ASSERT_EQ(0, info.status) TH_LOG("worker: %s",
+						 errno_name(info.status));
+	}
+	/* 16 MiB the guest wrote, less what the cgroup reclaimed since */
+	TH_LOG("the worker's VM maps %llu pages", (unsigned long long)info.mapped);
+	ASSERT_LE(GUEST_BYTES / MINIVM_PAGE_SIZE / 2, info.mapped);
+
+	pidfd = syscall(__NR_pidfd_open, pid, 0);
+	ASSERT_LE(0, pidfd);
+	stats_fd = syscall(__NR_pidfd_getfd, pidfd, info.stats_fd, 0);
+	uffd = syscall(__NR_pidfd_getfd, pidfd, info.uffd, 0);
+	ASSERT_LE(0, stats_fd);
+	ASSERT_LE(0, uffd);
+
+	/* The read waits once its fault is on the userfaultfd. */
+	rr.pid = pid;
+	rr.addr = info.bait;
+	ASSERT_EQ(0, pthread_create(&thread, NULL, remote_read_thread, &rr));
+	pfd = (struct pollfd){ .fd = uffd, .events = POLLIN };
+	ASSERT_EQ(1, poll(&pfd, 1, 30000)) TH_LOG("no fault on the userfaultfd");
+	ASSERT_FALSE(rr.done);
+
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+		TH_LOG("worker status %#x, not killed", status);
+
+	/* The reaper waits 2 s (OOM_REAPER_DELAY) before it starts. */
+	for (i = 0; i < 300; i++) {
+		mapped = stats_fd_get(stats_fd, "pages_mapped");
+		if (!mapped)
+			break;
+		usleep(100000);
+	}
+	EXPECT_EQ(0, mapped) TH_LOG("the reaper left guest pages mapped");
+	EXPECT_FALSE(rr.done) TH_LOG("the read ended early: exit_mmap() may have run");
+
+	/* Let the read go: it fails (a reaped mm) or reads a fresh page. */
+	close(uffd);
+	pthread_join(thread, NULL);
+	TH_LOG("the remote read returned %zd", rr.ret);
+	close(stats_fd);
+	close(pidfd);
+	close(report[0]);
+	close(go[1]);
 }
 
 TEST_HARNESS_MAIN
