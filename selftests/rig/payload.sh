@@ -43,6 +43,11 @@ fi
 
 rm -rf "$out/root"
 mkdir -p "$out/root"
+# make check runs two tiers at once (check.sh), and both install from the
+# one source tree: one make there at a time.
+mkdir -p "$RIG_OUT"
+exec 9>"$RIG_OUT/.install.lock"
+flock 9
 for dir in userspace-tool selftests/minivm; do
 	if ! make -C "$TOP_DIR/$dir" -j"$jobs" install DESTDIR="$out/root" \
 			>"$out/install.log" 2>&1; then
