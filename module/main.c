@@ -28,10 +28,13 @@ int minivm_hardware_get(void)
 	int ret = 0;
 
 	mutex_lock(&hardware_lock);
-	if (host_shutting_down)
+	if (host_shutting_down) {
 		ret = -EBUSY;
-	else if (!hardware_users)
+	} else if (!hardware_users) {
 		ret = minivm_backend->hardware_enable();
+		if (!ret)
+			minivm_emergency_vmx(true);
+	}
 	if (!ret)
 		hardware_users++;
 	mutex_unlock(&hardware_lock);
@@ -41,8 +44,10 @@ int minivm_hardware_get(void)
 void minivm_hardware_put(void)
 {
 	mutex_lock(&hardware_lock);
-	if (!--hardware_users)
+	if (!--hardware_users) {
+		minivm_emergency_vmx(false);
 		minivm_backend->hardware_disable();
+	}
 	mutex_unlock(&hardware_lock);
 }
 
@@ -50,8 +55,8 @@ void minivm_hardware_put(void)
  * Reboot, halt, power-off and kexec all run the reboot notifiers, in
  * process context, before the devices and the other CPUs are stopped:
  * the place to take every CPU out of VMX operation, which the kernel
- * itself does only for an emergency restart or a crash (6.1), or through
- * a callback only KVM registers (6.12). Processes may still be running
+ * itself does only through one callback, on an emergency restart or a
+ * crash (emergency.c). Processes may still be running
  * VMs; their ioctls fail from now on.
  */
 static int minivm_reboot_notify(struct notifier_block *nb,
@@ -158,8 +163,9 @@ static int __init minivm_init(void)
 		goto err_cpuid_exit;
 	minivm_debugfs_init();
 
-	/* Before /dev/minivm: no VM may exist without the notifier. */
+	/* Before /dev/minivm: no VM may exist without the notifiers. */
 	register_reboot_notifier(&minivm_reboot_notifier);
+	minivm_emergency_init();
 
 	ret = misc_register(&minivm_dev);
 	if (ret) {
@@ -169,6 +175,7 @@ static int __init minivm_init(void)
 	return 0;
 
 err_unregister_reboot:
+	minivm_emergency_exit();
 	unregister_reboot_notifier(&minivm_reboot_notifier);
 	minivm_debugfs_exit();
 	minivm_stats_exit();
@@ -186,6 +193,7 @@ static void __exit minivm_exit(void)
 	 * CPUs are already out of VMX operation.
 	 */
 	misc_deregister(&minivm_dev);
+	minivm_emergency_exit();
 	unregister_reboot_notifier(&minivm_reboot_notifier);
 	minivm_debugfs_exit();
 	minivm_stats_exit();

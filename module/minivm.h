@@ -236,6 +236,12 @@ struct minivm_backend_ops {
 	 * afterwards (EIO); hardware_disable still follows the last VM.
 	 */
 	void (*hardware_shutdown)(void);
+	/*
+	 * A crash dump or an emergency restart, in NMI context or on the
+	 * crashing CPU with interrupts off: leave hardware virtualization
+	 * on this CPU if it is on, taking no lock (emergency.c).
+	 */
+	void (*emergency_disable_cpu)(void);
 
 	int (*vm_init)(struct minivm *vm);
 	void (*vm_destroy)(struct minivm *vm);
@@ -328,6 +334,11 @@ extern const struct minivm_backend_ops *minivm_backend;
 /* main.c */
 int minivm_hardware_get(void);
 void minivm_hardware_put(void);
+
+/* emergency.c */
+void minivm_emergency_init(void);
+void minivm_emergency_exit(void);
+void minivm_emergency_vmx(bool on);
 
 /* vm.c */
 int minivm_create_vm(void);

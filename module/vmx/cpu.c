@@ -8,6 +8,7 @@
 #include <linux/gfp.h>
 #include <linux/percpu.h>
 #include <linux/smp.h>
+#include <asm/asm.h>
 #include <asm/cpufeature.h>
 #include <asm/fpu/xcr.h>
 #include <asm/tsc.h>
@@ -357,6 +358,26 @@ static void vmx_shutdown_this_cpu(void *unused)
 		return;
 	vmx_clear_loaded_vmcss();
 	vmxoff_this_cpu(NULL);
+}
+
+/*
+ * A crash dump's NMI to every CPU, or an emergency restart (emergency.c):
+ * leave VMX operation here if this CPU is in it, from NMI context, so
+ * with no lock, no IPI and no VMCLEAR (the list of active VMCSs may be
+ * mid-change under the NMI; a crash kernel runs in memory reserved for
+ * it, which no VMCS page is in). CR4.VMXE is the test, as it can only
+ * have been set by minivm: with kvm_intel loaded, its callback serves
+ * instead. The fixup covers a VMXOFF that races another NMI's.
+ */
+void vmx_emergency_disable_cpu(void)
+{
+	if (!(__read_cr4() & X86_CR4_VMXE))
+		return;
+	WRITE_ONCE(vmx_shut_down, true);
+	asm volatile("1: vmxoff\n2:\n\t" _ASM_EXTABLE(1b, 2b)
+		     : : : "cc", "memory");
+	cr4_clear_bits(X86_CR4_VMXE);
+	this_cpu_write(in_vmx_operation, false);
 }
 
 /*

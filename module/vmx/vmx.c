@@ -391,6 +391,7 @@ static const struct minivm_backend_ops vmx_ops = {
 	.hardware_enable	= vmx_hardware_enable,
 	.hardware_disable	= vmx_hardware_disable,
 	.hardware_shutdown	= vmx_hardware_shutdown,
+	.emergency_disable_cpu	= vmx_emergency_disable_cpu,
 	.vm_init		= vmx_vm_init,
 	.vm_destroy		= vmx_ept_destroy,
 	.zap_gfn_range		= vmx_ept_zap,

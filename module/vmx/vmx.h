@@ -187,6 +187,7 @@ void vmx_cpuhp_exit(void);
 int vmx_hardware_enable(void);
 void vmx_hardware_disable(void);
 void vmx_hardware_shutdown(void);
+void vmx_emergency_disable_cpu(void);
 bool vmx_this_cpu_ready(void);
 extern bool vmx_shut_down;
 void *vmx_alloc_vmcs(void);

@@ -1,20 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kexec_live KERNEL INITRD CMDLINE
+ * kexec_live [--crash] KERNEL INITRD CMDLINE
  *
- * The first half of the rig's kexec check (selftests/rig/guest-kexec.sh):
- * with minivm VMs alive on every CPU, kexec into KERNEL. Each online CPU
- * gets a vCPU thread pinned to it, in a guest that counts in its memory
- * for ever, and one more vCPU is left loaded but idle (its VMCS active on
- * the last CPU, as between two RUNs); then kexec_file_load() and
+ * The rig's kexec check (selftests/rig/guest-kexec.sh): with minivm VMs
+ * alive on every CPU, kexec into KERNEL. Each online CPU gets a vCPU
+ * thread pinned to it, in a guest that counts in its memory for ever,
+ * and one more vCPU is left loaded but idle (its VMCS active on the last
+ * CPU, as between two RUNs); then kexec_file_load() and
  * reboot(LINUX_REBOOT_CMD_KEXEC). minivm's reboot notifier must take every
  * CPU out of VMX operation before the new kernel starts: a CPU left in
  * it faults on the new kernel's first write of CR4 and blocks the INIT
  * that starts the other CPUs. The second half, in the new kernel, checks
  * that it came up with every CPU and can run a guest again.
  *
- * Prints TAP results 1 and 2 of guest-kexec.sh's plan; returns only on
- * failure (non-zero).
+ * With --crash, KERNEL is loaded as the crash kernel (kexec -p) and the
+ * machine crashes (SysRq c): no reboot notifier runs then, and the CPUs
+ * must leave VMX operation through the kernel's emergency callback,
+ * minivm's while kvm_intel is not loaded (module/emergency.c).
+ *
+ * Prints TAP results 1 and 2 of guest-kexec.sh's plan (5 and 6 with
+ * --crash); returns only on failure (non-zero).
  */
 #include <fcntl.h>
 #include <linux/reboot.h>
@@ -128,16 +133,35 @@ static int open_or_die(const char *path)
 	return fd;
 }
 
+/* <linux/kexec.h>'s, which not every libc's headers carry */
+#define KEXEC_FILE_ON_CRASH	0x00000002
+
+/* The crash itself: SysRq c panics, and the panic enters the crash kernel. */
+static void crash(void)
+{
+	int fd = open("/proc/sysrq-trigger", O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0 || write(fd, "c", 1) != 1)
+		printf("# SysRq c: %s\n", strerror(errno));
+}
+
 int main(int argc, char **argv)
 {
 	struct spinner spinners[MAX_CPUS];
 	struct minivm_vcpu *idle_vcpu;
-	int ncpus, i, kernel_fd, initrd_fd;
+	int ncpus, i, kernel_fd, initrd_fd, first = 1;
+	unsigned long flags = 0;
 	pthread_t t;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc == 5 && !strcmp(argv[1], "--crash")) {
+		flags = KEXEC_FILE_ON_CRASH;
+		first = 5;
+		argv++;
+		argc--;
+	}
 	if (argc != 4) {
-		fprintf(stderr, "usage: kexec_live KERNEL INITRD CMDLINE\n");
+		fprintf(stderr, "usage: kexec_live [--crash] KERNEL INITRD CMDLINE\n");
 		return 2;
 	}
 	ncpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -160,29 +184,35 @@ int main(int argc, char **argv)
 	pin_to(0);
 
 	if (!all_counting(spinners, ncpus)) {
-		printf("not ok 1 a guest counting in VMX non-root mode on each of the %d CPUs, and a vCPU loaded but idle\n",
-		       ncpus);
+		printf("not ok %d a guest counting in VMX non-root mode on each of the %d CPUs, and a vCPU loaded but idle\n",
+		       first, ncpus);
 		return 1;
 	}
-	printf("ok 1 a guest counting in VMX non-root mode on each of the %d CPUs, and a vCPU loaded but idle\n",
-	       ncpus);
+	printf("ok %d a guest counting in VMX non-root mode on each of the %d CPUs, and a vCPU loaded but idle\n",
+	       first, ncpus);
 	printf("# at %.1f s of uptime\n", uptime());
 
 	kernel_fd = open_or_die(argv[1]);
 	initrd_fd = open_or_die(argv[2]);
 	if (syscall(SYS_kexec_file_load, kernel_fd, initrd_fd,
-		    strlen(argv[3]) + 1, argv[3], 0UL)) {
-		printf("not ok 2 kexec_file_load of %s and %s: %s\n", argv[1],
+		    strlen(argv[3]) + 1, argv[3], flags)) {
+		printf("not ok %d kexec_file_load%s of %s and %s: %s\n",
+		       first + 1, flags ? " (crash kernel)" : "", argv[1],
 		       argv[2], strerror(errno));
 		return 1;
 	}
-	printf("ok 2 kexec_file_load of %s and %s\n", argv[1], argv[2]);
-	printf("# at %.1f s: kexec with the guests running; the new kernel reports the rest\n",
-	       uptime());
+	printf("ok %d kexec_file_load%s of %s and %s\n", first + 1,
+	       flags ? " (crash kernel)" : "", argv[1], argv[2]);
+	printf("# at %.1f s: %s with the guests running; the new kernel reports the rest\n",
+	       uptime(), flags ? "a crash" : "kexec");
 	/* What is still in the serial port's buffer would be lost. */
 	fflush(stdout);
 	tcdrain(STDOUT_FILENO);
 
+	if (flags) {
+		crash();
+		return 1;
+	}
 	syscall(SYS_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2,
 		LINUX_REBOOT_CMD_KEXEC, NULL);
 	printf("# reboot(LINUX_REBOOT_CMD_KEXEC) returned: %s\n",

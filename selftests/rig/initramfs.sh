@@ -141,17 +141,26 @@ fi
 # The vmx tier's last test kexecs into RIG_KEXEC_KERNEL (guest-kexec.sh)
 # with an initramfs of its own: what init, guest-kexec.sh stage2 and
 # minivm-run need, without the tests and tools (a smaller image for the
-# purgatory to hash and the new kernel to unpack).
-if [ -n "${RIG_KEXEC_KERNEL:-}" ]; then
-	mkdir -p "$(dirname "$out")"
+# purgatory to hash and the new kernel to unpack), and the same kernel
+# with a smaller initramfs still for the crash kernel it loads (stage3).
+# kexec_initrd OUT [PATH...]: those files and PATHs as an initramfs.
+kexec_initrd() {
+	local dst=$1
+	shift
 	(cd "$stage" &&
 		{ find . -maxdepth 1 -print0
 		  find ./init ./bin ./dev ./rig ./lib/modules ./minivm/minivm.ko \
-			./minivm/bin ./minivm/guests -print0; } |
+			./minivm/bin ./minivm/guests "$@" -print0; } |
 		LC_ALL=C sort -zu |
 		cpio --null -o -H newc --owner=0:0 --quiet) |
-		lz4 -l -9 -q -f - "$out.kexec-initrd"
+		lz4 -l -9 -q -f - "$dst"
+}
+if [ -n "${RIG_KEXEC_KERNEL:-}" ]; then
+	mkdir -p "$(dirname "$out")"
 	install -D -m 644 "$RIG_KEXEC_KERNEL" "$stage/minivm/kexec/bzImage"
+	kexec_initrd "$out.crash-initrd"
+	mv "$out.crash-initrd" "$stage/minivm/kexec/crash-initrd.img"
+	kexec_initrd "$out.kexec-initrd" ./minivm/kexec
 	mv "$out.kexec-initrd" "$stage/minivm/kexec/initrd.img"
 fi
 
